@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import type { AppContext } from './http/app-context.js';
+import { registerAuthentication } from './http/authenticate.js';
+import { formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
+import { registerJsonBody } from './http/json-body.js';
+import { adminNodeRoutes } from './http/routes/admin-node-routes.js';
+import { adminUserRoutes } from './http/routes/admin-user-routes.js';
+import { bucketRoutes } from './http/routes/bucket-routes.js';
+import { healthRoutes } from './http/routes/health-routes.js';
+import { statsRoutes } from './http/routes/stats-routes.js';
+import { tokenRoutes } from './http/routes/token-routes.js';
+import { workspaceRoutes } from './http/routes/workspace-routes.js';
+import type { Store } from './store/store.js';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  /** The operator's bearer token (see `resolveOperatorToken`). */
+  operatorToken: string;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const ONE_MIB = 1024 * 1024;
+
+/**
+ * Builds the HTTP service with every route registered; it never listens
+ * (only `server.ts` does), so tests drive it with `inject`.
+ *
+ * @example
+ * const app = await buildApp({ config, store, operatorToken, clock: { now: () => fixedTime } });
+ * const res = await app.inject({ method: 'POST', url: `/bucket/${id}/stats`, payload: { day: '2024-01-15' } });
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, store } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: ONE_MIB,
+    // Ajv must not coerce: a number where a string belongs is a 400.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    schemaErrorFormatter: formatSchemaErrors,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  registerJsonBody(app);
+  registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
+
+  const context: AppContext = {
+    store,
+    clock,
+    config,
+    stats: { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays },
+  };
+  for (const routes of [healthRoutes, statsRoutes, bucketRoutes, workspaceRoutes, tokenRoutes, adminUserRoutes, adminNodeRoutes]) {
+    await app.register(routes, context);
+  }
+  return app;
+}

@@ -1,0 +1,41 @@
+import { ApiError } from '../http/api-error.js';
+import type { BucketRecord } from '../store/bucket-store.js';
+import type { Store } from '../store/store.js';
+import type { WorkspaceRecord } from '../store/workspace-store.js';
+import type { Principal } from './principal.js';
+import { grants, type Role } from './roles.js';
+
+/**
+ * The workspace, if the caller holds at least `needed` in it (the operator
+ * holds everything). No such workspace: 404; not enough role: 403.
+ */
+export async function requireWorkspaceRole(
+  store: Store,
+  principal: Principal,
+  workspaceId: string,
+  needed: Role,
+): Promise<WorkspaceRecord> {
+  const workspace = await store.workspaces.find(workspaceId);
+  if (!workspace) throw ApiError.notFound(`no workspace ${workspaceId}`);
+  if (principal.kind === 'operator') return workspace;
+  const role = await store.workspaces.roleOf(workspaceId, principal.userId);
+  if (!role) throw ApiError.forbidden(`you are not a member of workspace ${workspaceId}`);
+  if (!grants(role, needed)) throw ApiError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
+  return workspace;
+}
+
+/** The bucket, if the caller holds at least `needed` in its workspace. No such bucket: 404; no access: 403. */
+export async function requireBucketRole(store: Store, principal: Principal, bucketId: string, needed: Role): Promise<BucketRecord> {
+  const bucket = await store.buckets.find(bucketId);
+  if (!bucket) throw ApiError.notFound(`no bucket ${bucketId}`);
+  if (principal.kind === 'operator') return bucket;
+  const role = await store.workspaces.roleOf(bucket.workspace_id, principal.userId);
+  if (!role) throw ApiError.forbidden(`bucket ${bucketId} is not in any of your workspaces`);
+  if (!grants(role, needed)) throw ApiError.forbidden(`this needs the ${needed} role in the bucket's workspace; you have ${role}`);
+  return bucket;
+}
+
+/** Refuses anyone but the operator (403). */
+export function requireOperator(principal: Principal): void {
+  if (principal.kind !== 'operator') throw ApiError.forbidden('only the operator may do this');
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact body bytes, for signature checks. */
+    rawBody?: Buffer;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Accepts JSON bodies only (anything else is a 415), decoded as strict
+ * UTF-8 (invalid bytes are a 400 instead of silently becoming U+FFFD), and
+ * keeps the raw bytes on the request for signed node requests.
+ */
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+      request.rawBody = body;
+      let text: string;
+      try {
+        text = utf8.decode(body);
+      } catch {
+        done(ApiError.badRequest('the body is not valid UTF-8'));
+        return;
+      }
+      if (text.trim() === '') {
+        done(ApiError.badRequest('the body is empty; send a JSON object'));
+        return;
+      }
+      try {
+        // JSON.parse defines "__proto__" as a plain own key, never as the
+        // prototype, and handlers read only the fields their schema names.
+        done(null, JSON.parse(text) as unknown);
+      } catch (error) {
+        done(ApiError.badRequest(`the body is not valid JSON: ${(error as Error).message}`));
+      }
+    },
+  );
+}

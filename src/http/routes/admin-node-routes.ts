@@ -1,0 +1,143 @@
+import { createPublicKey } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireOperator } from '../../auth/access.js';
+import { reportTimeProblem } from '../../ingest/report-window.js';
+import type { NewReport } from '../../store/report-store.js';
+import { formatInstant } from '../../time/instant.js';
+import { ApiError } from '../api-error.js';
+import type { AppContext } from '../app-context.js';
+import { principalOf } from '../authenticate.js';
+import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
+import { errorResponses } from '../schemas/common-schemas.js';
+import {
+  CreateNodeRequest,
+  CreateNodeResponse,
+  ImportRegistrationRequest,
+  ImportReportsRequest,
+  ImportReportsResponse,
+  MAX_IMPORT_REPORTS,
+  NodeParams,
+} from '../schemas/node-schemas.js';
+import { ActionResponse } from '../schemas/common-schemas.js';
+
+function requireEd25519Pem(pem: string): string {
+  try {
+    if (createPublicKey(pem).asymmetricKeyType === 'ed25519') return pem;
+  } catch {
+    // reported below
+  }
+  throw ApiError.badRequest('publicKey must be an Ed25519 public key in PEM (SPKI) form');
+}
+
+/** Operator calls for bridge nodes: creating them, and importing their history. */
+export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
+  app.post(
+    '/admin/nodes',
+    {
+      config: { access: 'operator' },
+      schema: {
+        summary: 'Create a bridge node with its Ed25519 public key (operator)',
+        tags: ['admin'],
+        body: CreateNodeRequest,
+        response: { 201: CreateNodeResponse, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const node = {
+        ip: requireIp('ip', body.ip),
+        host: requireHost('host', body.host),
+        region: requireName('region', body.region),
+        provider: requireName('provider', body.provider),
+        version: requireName('version', body.version),
+        publicKey: requireEd25519Pem(body.publicKey),
+      };
+      requireOperator(principalOf(request));
+      const record = await store.nodes.create(node, clock.now());
+      return reply.status(201).send({
+        success: true,
+        node: { id: record.id, ...node, createdAt: formatInstant(record.created_at) },
+      });
+    },
+  );
+
+  app.post(
+    '/admin/nodes/:nodeId/registrations',
+    {
+      config: { access: 'operator' },
+      schema: {
+        summary: 'Import a past re-registration of a node (operator)',
+        description: 'From `at` on, the node has the given values; what is left out stays as it was.',
+        tags: ['admin'],
+        params: NodeParams,
+        body: ImportRegistrationRequest,
+        response: { 201: ActionResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const nodeId = request.params.nodeId.toLowerCase();
+      const at = requireInstant('at', body.at);
+      const change = {
+        ...(body.ip !== undefined && { ip: requireIp('ip', body.ip) }),
+        ...(body.host !== undefined && { host: requireHost('host', body.host) }),
+        ...(body.region !== undefined && { region: requireName('region', body.region) }),
+        ...(body.provider !== undefined && { provider: requireName('provider', body.provider) }),
+        ...(body.version !== undefined && { version: requireName('version', body.version) }),
+      };
+      if (!(await store.nodes.find(nodeId))) throw ApiError.notFound(`no node ${nodeId}`);
+      requireOperator(principalOf(request));
+      await store.nodes.register(nodeId, at, change);
+      return reply.status(201).send({ success: true });
+    },
+  );
+
+  app.post(
+    '/admin/reports',
+    {
+      config: { access: 'operator' },
+      bodyLimit: 8 * 1024 * 1024,
+      // Too many entries is a size problem (413), which outranks a malformed entry (400).
+      preValidation: async (request) => {
+        const reports = (request.body as { reports?: unknown } | undefined)?.reports;
+        if (Array.isArray(reports) && reports.length > MAX_IMPORT_REPORTS) {
+          throw ApiError.payloadTooLarge(`at most ${MAX_IMPORT_REPORTS} reports per request; got ${reports.length}`);
+        }
+      },
+      schema: {
+        summary: 'Import history: reports in bulk, all or nothing (operator)',
+        description:
+          'Applied in array order. One bad entry (malformed, unknown node or bucket, outside the raw-report window) ' +
+          'is a 400 naming its index, and nothing is stored. Repeats are counted in duplicates.',
+        tags: ['admin'],
+        body: ImportReportsRequest,
+        response: { 200: ImportReportsResponse, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const now = clock.now();
+      const window = { lateReportDays: null, rawRetentionDays: config.rawRetentionDays };
+      const reports: NewReport[] = request.body.reports.map((entry, index) => {
+        const at = requireInstant(`reports[${index}].at`, entry.at);
+        const problem = reportTimeProblem(at, now, window);
+        if (problem) throw ApiError.badRequest(`reports[${index}].at ${problem}`);
+        return {
+          nodeId: entry.nodeId.toLowerCase(),
+          bucketId: entry.bucketId.toLowerCase(),
+          at,
+          status: entry.status,
+          latencyMs: entry.latencyMs ?? null,
+        };
+      });
+      const nodes = await store.nodes.existing([...new Set(reports.map((r) => r.nodeId))]);
+      const buckets = await store.buckets.existing([...new Set(reports.map((r) => r.bucketId))]);
+      reports.forEach((r, index) => {
+        if (!nodes.has(r.nodeId)) throw ApiError.badRequest(`reports[${index}].nodeId: no node ${r.nodeId}`);
+        if (!buckets.has(r.bucketId)) throw ApiError.badRequest(`reports[${index}].bucketId: no bucket ${r.bucketId}`);
+      });
+      requireOperator(principalOf(request));
+      const result = await store.reports.ingest(reports);
+      return { success: true, ...result };
+    },
+  );
+};

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireBucketRole } from '../../auth/access.js';
+import { bucketDayStats } from '../../stats/bucket-day-stats.js';
+import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
+import { ApiError } from '../api-error.js';
+import type { AppContext } from '../app-context.js';
+import { principalOf } from '../authenticate.js';
+import { errorResponses } from '../schemas/common-schemas.js';
+import {
+  BucketParams,
+  GetBucketNodeStatsRequest,
+  GetBucketNodeStatsResponse,
+  StorageBucketStatusResponse,
+} from '../schemas/stats-schemas.js';
+
+/** `POST /bucket/{bucketId}/stats` (the product) and `GET /bucket/{bucketId}/status`. */
+export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats }) => {
+  app.post(
+    '/bucket/:bucketId/stats',
+    {
+      config: { access: 'user' },
+      schema: {
+        summary: 'Get Bucket Daily Statistics',
+        description:
+          'Daily performance statistics of a bucket for one UTC day: per bridge node, uptime percentage, latency and status. ' +
+          'Only members of the bucket\'s workspace may ask.',
+        tags: ['stats'],
+        params: BucketParams,
+        body: GetBucketNodeStatsRequest,
+        response: { 200: GetBucketNodeStatsResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const day = parseDay(request.body.day);
+      if (day === undefined) {
+        throw ApiError.badRequest(
+          `day must be a date (2024-01-15) or an RFC 3339 date-time (2024-01-15T00:00:00.000Z); got ${JSON.stringify(request.body.day.slice(0, 64))}`,
+        );
+      }
+      const now = clock.now();
+      if (day > dayOf(now)) throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
+      const bucketId = request.params.bucketId.toLowerCase();
+      await requireBucketRole(store, principalOf(request), bucketId, 'READ');
+      const entries = await bucketDayStats(store.stats, bucketId, day, now, stats);
+      return {
+        success: true,
+        nodeStats: entries.map((e) => ({
+          ip: e.ip,
+          host: e.host,
+          perc_uptime: e.percUptime,
+          avg_latency_ms: e.avgLatencyMs,
+          version: e.version,
+          node_status: e.nodeStatus,
+          last_updated: formatInstant(e.lastUpdated),
+          last_latency_ms: e.lastLatencyMs,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/bucket/:bucketId/status',
+    {
+      config: { access: 'user' },
+      schema: {
+        summary: 'Get the bucket\'s node status now',
+        description: 'The state of each node serving the bucket at this instant: the current day\'s listing, with the window ending now.',
+        tags: ['stats'],
+        params: BucketParams,
+        response: { 200: StorageBucketStatusResponse, ...errorResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => {
+      const bucketId = request.params.bucketId.toLowerCase();
+      await requireBucketRole(store, principalOf(request), bucketId, 'READ');
+      const now = clock.now();
+      const entries = await bucketDayStats(store.stats, bucketId, dayOf(now), now, stats);
+      return {
+        success: true,
+        bucketId,
+        nodeStatus: entries.map((e) => ({
+          nodeId: e.nodeId,
+          ip: e.ip,
+          host: e.host,
+          region: e.region,
+          version: e.version,
+          status: e.nodeStatus,
+          latencyMs: e.lastLatencyMs,
+          lastUpdated: formatInstant(e.lastUpdated),
+        })),
+      };
+    },
+  );
+};

@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+import { DateTimeOut, DateTimeText, Id, Name, Nullable } from './common-schemas.js';
+import { NodeStatusType } from './stats-schemas.js';
+
+const Text = Type.String({ maxLength: 1000 });
+
+export const CreateNodeRequest = Type.Object({
+  ip: Text,
+  host: Text,
+  region: Name,
+  provider: Name,
+  version: Name,
+  publicKey: Type.String({ maxLength: 10_000, description: 'The node\'s Ed25519 public key, PEM (SPKI)' }),
+});
+
+export const BridgeNode = Type.Object({
+  id: Id,
+  ip: Type.String(),
+  host: Type.String(),
+  region: Type.String(),
+  provider: Type.String(),
+  version: Type.String(),
+  publicKey: Type.String(),
+  createdAt: DateTimeOut,
+});
+export const CreateNodeResponse = Type.Object({ success: Type.Boolean(), node: BridgeNode });
+
+export const NodeParams = Type.Object({ nodeId: Id });
+export const ImportRegistrationRequest = Type.Object({
+  at: DateTimeText,
+  ip: Type.Optional(Text),
+  host: Type.Optional(Text),
+  region: Type.Optional(Name),
+  provider: Type.Optional(Name),
+  version: Type.Optional(Name),
+});
+
+export const MAX_IMPORT_REPORTS = 10_000;
+
+export const ImportedReport = Type.Object({
+  nodeId: Id,
+  bucketId: Id,
+  at: DateTimeText,
+  status: NodeStatusType,
+  latencyMs: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
+});
+export const ImportReportsRequest = Type.Object({
+  reports: Type.Array(ImportedReport, { description: `At most ${MAX_IMPORT_REPORTS} reports, applied in array order` }),
+});
+export const ImportReportsResponse = Type.Object({
+  success: Type.Boolean(),
+  accepted: Type.Integer({ description: 'Reports stored' }),
+  duplicates: Type.Integer({ description: 'Repeats of a stored (nodeId, bucketId, at), which changed nothing' }),
+});

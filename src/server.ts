@@ -1,0 +1,57 @@
+import { buildApp } from './app.js';
+import { resolveOperatorToken } from './auth/operator-token.js';
+import { ConfigError, envToConfig, readEnv, type Config } from './config/config.js';
+import { openStore } from './store/store.js';
+
+// The only file that listens: reads the environment once, opens the store,
+// serves, and closes cleanly on SIGINT/SIGTERM.
+
+function loadConfig(): Config {
+  try {
+    return envToConfig(readEnv());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = (message: string): void => void process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
+  let store;
+  try {
+    store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
+  } catch (error) {
+    process.stderr.write(`cannot open the store (${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}): ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const operatorToken = resolveOperatorToken(config.adminToken, config.dataDir, log);
+  const app = await buildApp({ config, store, operatorToken, logger: { level: config.logLevel } });
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: finishing in-flight requests`);
+    app
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { DAY_MS } from '../time/instant.js';
+import { summarizeDay, type DaySummary } from './day-summary.js';
+import { dayWindow, nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
+import type { Report } from './node-status.js';
+
+/** One stored daily rollup of one (node, bucket) series. */
+export interface SeriesDay {
+  seriesId: number;
+  nodeId: string;
+  /** Earliest report ever of the series. */
+  firstAt: number;
+  day: number;
+  summary: DaySummary;
+}
+
+/** A node's descriptive fields as of an instant (its latest registration before it). */
+export interface NodeProfile {
+  ip: string;
+  host: string;
+  region: string;
+  provider: string;
+  version: string;
+}
+
+/** What answering a bucket's day needs from a store; every store provides it. */
+export interface StatsSource {
+  /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
+  seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
+  /** The raw reports of one series with `from <= at < to`. */
+  seriesReports(seriesId: number, from: number, to: number): Promise<Report[]>;
+  /** Each node's profile as of `asOf` (registrations strictly before it). */
+  nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>>;
+}
+
+export interface StatsSettings {
+  staleAfterMs: number;
+  nodeRetentionDays: number;
+}
+
+/** One entry of a bucket's daily answer. */
+export interface NodeDayEntry extends NodeDayStats, NodeProfile {
+  nodeId: string;
+}
+
+function byHostIpId(a: NodeDayEntry, b: NodeDayEntry): number {
+  for (const key of ['host', 'ip', 'nodeId'] as const) {
+    if (a[key] !== b[key]) return a[key] < b[key] ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Answers one bucket's UTC day at `now`: one entry per listed node, ordered
+ * by host, ip, node id. Reads one rollup row per node and day of the
+ * lookback, never the day's raw reports, except on the current day for a
+ * node whose clock runs ahead (a report dated after `now`).
+ *
+ * @example
+ * const entries = await bucketDayStats(store.stats, bucketId, 19737, Date.now(), settings);
+ */
+export async function bucketDayStats(
+  source: StatsSource,
+  bucketId: string,
+  day: number,
+  now: number,
+  settings: StatsSettings,
+): Promise<NodeDayEntry[]> {
+  const window = dayWindow(day, now);
+  // Older rows matter only as the status carried into the day, which lasts
+  // at most the stale time, or to keep a silent node listed.
+  const lookback = Math.max(settings.nodeRetentionDays, Math.ceil(settings.staleAfterMs / DAY_MS));
+  const rows = await source.seriesDays(bucketId, day - lookback, day);
+
+  const bySeries = new Map<number, { nodeId: string; firstAt: number; today?: SeriesDay; previous?: SeriesDay }>();
+  for (const row of rows) {
+    const entry = bySeries.get(row.seriesId) ?? { nodeId: row.nodeId, firstAt: row.firstAt };
+    if (row.day === day) entry.today = row;
+    else if (!entry.previous || row.day > entry.previous.day) entry.previous = row;
+    bySeries.set(row.seriesId, entry);
+  }
+
+  const stats: Array<{ nodeId: string; numbers: NodeDayStats }> = [];
+  for (const [seriesId, { nodeId, firstAt, today, previous }] of bySeries) {
+    let inWindow = today?.summary;
+    if (inWindow && inWindow.lastAt >= window.end) {
+      inWindow = summarizeDay(await source.seriesReports(seriesId, window.start, window.end), settings.staleAfterMs);
+    }
+    const listed = inWindow !== undefined || (previous !== undefined && previous.day >= day - settings.nodeRetentionDays);
+    if (!listed) continue;
+    const before: Report | undefined = previous && {
+      at: previous.summary.lastAt,
+      status: previous.summary.lastStatus,
+      latencyMs: previous.summary.lastLatencyMs,
+    };
+    const numbers = nodeDayStats({ window, staleAfterMs: settings.staleAfterMs, firstAt, inWindow, before });
+    if (numbers) stats.push({ nodeId, numbers });
+  }
+
+  const profiles = await source.nodeProfiles(
+    stats.map((s) => s.nodeId),
+    window.end,
+  );
+  return stats
+    .map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers }))
+    .sort(byHostIpId);
+}

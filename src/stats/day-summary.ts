@@ -1,0 +1,80 @@
+import type { NodeStatus, Report } from './node-status.js';
+
+/**
+ * Everything the daily numbers need from one (node, bucket, UTC day), in a
+ * form that grows report by report, so that it can be stored as one rollup
+ * row and kept up to date as reports arrive.
+ *
+ * `innerOnlineMs` counts only the ONLINE time between consecutive reports of
+ * the day; the time after the day's last report (which may spill into the
+ * next day) and the time carried in from the previous day depend on the
+ * window asked, so the stats are completed at query time.
+ */
+export interface DaySummary {
+  firstAt: number;
+  lastAt: number;
+  lastStatus: NodeStatus;
+  lastLatencyMs: number | null;
+  innerOnlineMs: number;
+  latencySum: number;
+  latencyCount: number;
+  reportCount: number;
+}
+
+/** ONLINE time that report `from` contributes until the next report at `nextAt`. */
+export function onlineUntil(from: Report, nextAt: number, staleAfterMs: number): number {
+  return from.status === 'ONLINE' ? Math.min(nextAt - from.at, staleAfterMs) : 0;
+}
+
+function countsForLatency(report: Report): report is Report & { latencyMs: number } {
+  return report.status === 'ONLINE' && report.latencyMs !== null;
+}
+
+/** A summary of a single report. */
+export function summarizeReport(report: Report): DaySummary {
+  const latency = countsForLatency(report);
+  return {
+    firstAt: report.at,
+    lastAt: report.at,
+    lastStatus: report.status,
+    lastLatencyMs: report.latencyMs,
+    innerOnlineMs: 0,
+    latencySum: latency ? report.latencyMs : 0,
+    latencyCount: latency ? 1 : 0,
+    reportCount: 1,
+  };
+}
+
+/**
+ * Adds a report that is newer than every report already summarized.
+ * Out-of-order reports cannot be appended: recompute with `summarizeDay`.
+ *
+ * @example
+ * appendReport(summary, { at: summary.lastAt + 60_000, status: 'ONLINE', latencyMs: 42 }, 180_000)
+ */
+export function appendReport(summary: DaySummary, report: Report, staleAfterMs: number): DaySummary {
+  if (report.at <= summary.lastAt) throw new RangeError('appendReport needs a newer report');
+  const previous: Report = { at: summary.lastAt, status: summary.lastStatus, latencyMs: summary.lastLatencyMs };
+  const latency = countsForLatency(report);
+  return {
+    firstAt: summary.firstAt,
+    lastAt: report.at,
+    lastStatus: report.status,
+    lastLatencyMs: report.latencyMs,
+    innerOnlineMs: summary.innerOnlineMs + onlineUntil(previous, report.at, staleAfterMs),
+    latencySum: summary.latencySum + (latency ? report.latencyMs : 0),
+    latencyCount: summary.latencyCount + (latency ? 1 : 0),
+    reportCount: summary.reportCount + 1,
+  };
+}
+
+/**
+ * Summarizes the reports of one (node, bucket, day), in any order and
+ * without repeated instants. Returns `undefined` for no reports.
+ */
+export function summarizeDay(reports: readonly Report[], staleAfterMs: number): DaySummary | undefined {
+  const sorted = [...reports].sort((a, b) => a.at - b.at);
+  const [first, ...rest] = sorted;
+  if (!first) return undefined;
+  return rest.reduce((summary, report) => appendReport(summary, report, staleAfterMs), summarizeReport(first));
+}

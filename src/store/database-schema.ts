@@ -1,0 +1,118 @@
+import type { Generated } from 'kysely';
+
+// One interface per table; every instant is epoch milliseconds, every day a
+// UTC day number, so that both stores compare and index them as integers.
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  created_at: number;
+}
+
+export interface TokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the secret, hex: the secret itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface WorkspaceMemberTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+}
+
+export interface BucketTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  storage_type: string;
+  bucket: string | null;
+  endpoint: string | null;
+  region: string | null;
+  created_at: number;
+}
+
+export interface NodeTable {
+  id: string;
+  public_key: string;
+  ip: string;
+  host: string;
+  region: string;
+  provider: string;
+  version: string;
+  created_at: number;
+  /** Greatest signed-request `timestamp` accepted so far: replays must exceed it. */
+  last_timestamp: number | null;
+}
+
+/** A re-registration: the fields it set (null: unchanged) from `at` on. */
+export interface NodeRegistrationTable {
+  node_id: string;
+  at: number;
+  ip: string | null;
+  host: string | null;
+  region: string | null;
+  provider: string | null;
+  version: string | null;
+}
+
+/** One (node, bucket) pair that has reports; its integer id keeps report rows small. */
+export interface SeriesTable {
+  id: Generated<number>;
+  node_id: string;
+  bucket_id: string;
+  first_at: number;
+}
+
+export interface ReportTable {
+  series_id: number;
+  at: number;
+  status: number;
+  latency_ms: number | null;
+}
+
+/** A `DaySummary` of one series for one UTC day. */
+export interface DailyRollupTable {
+  series_id: number;
+  day: number;
+  first_at: number;
+  last_at: number;
+  last_status: number;
+  last_latency_ms: number | null;
+  inner_online_ms: number;
+  latency_sum: number;
+  latency_count: number;
+  report_count: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UserTable;
+  tokens: TokenTable;
+  workspaces: WorkspaceTable;
+  workspace_members: WorkspaceMemberTable;
+  buckets: BucketTable;
+  nodes: NodeTable;
+  node_registrations: NodeRegistrationTable;
+  series: SeriesTable;
+  reports: ReportTable;
+  daily_rollups: DailyRollupTable;
+  settings: SettingTable;
+}

@@ -1,0 +1,12 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initialSchema from './001-initial-schema.js';
+
+/**
+ * The numbered migrations, listed in code rather than read from a folder so
+ * that they work the same from `src/` (tsx) and `dist/` (compiled).
+ */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async (): Promise<Record<string, Migration>> => ({
+    '001-initial-schema': initialSchema,
+  }),
+};

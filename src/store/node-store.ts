@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { NodeProfile } from '../stats/bucket-day-stats.js';
+import type { Database, NodeTable } from './database-schema.js';
+
+export type NodeRecord = Selectable<NodeTable>;
+
+export interface NewNode extends NodeProfile {
+  publicKey: string;
+}
+
+export type RegistrationChange = Partial<NodeProfile>;
+
+const PROFILE_FIELDS = ['ip', 'host', 'region', 'provider', 'version'] as const;
+
+/** Bridge nodes, their keys and their registration history. */
+export class NodeStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(node: NewNode, now: number): Promise<NodeRecord> {
+    const record: NodeRecord = {
+      id: randomUUID(),
+      public_key: node.publicKey,
+      ip: node.ip,
+      host: node.host,
+      region: node.region,
+      provider: node.provider,
+      version: node.version,
+      created_at: now,
+      last_timestamp: null,
+    };
+    await this.db.insertInto('nodes').values(record).execute();
+    return record;
+  }
+
+  async find(nodeId: string): Promise<NodeRecord | undefined> {
+    return this.db.selectFrom('nodes').selectAll().where('id', '=', nodeId).executeTakeFirst();
+  }
+
+  /** The ids among `nodeIds` that exist. */
+  async existing(nodeIds: readonly string[]): Promise<Set<string>> {
+    if (nodeIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('nodes').select('id').where('id', 'in', nodeIds).execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Records a re-registration from `at` on; a repeat at the same instant replaces it. */
+  async register(nodeId: string, at: number, change: RegistrationChange): Promise<void> {
+    const row = {
+      node_id: nodeId,
+      at,
+      ip: change.ip ?? null,
+      host: change.host ?? null,
+      region: change.region ?? null,
+      provider: change.provider ?? null,
+      version: change.version ?? null,
+    };
+    await this.db
+      .insertInto('node_registrations')
+      .values(row)
+      .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
+      .execute();
+  }
+
+  /**
+   * Each node's profile as of `asOf`: its creation values, overridden field
+   * by field by the re-registrations dated before `asOf`, oldest first.
+   */
+  async profiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
+    const result = new Map<string, NodeProfile>();
+    if (nodeIds.length === 0) return result;
+    const nodes = await this.db
+      .selectFrom('nodes')
+      .select(['id', ...PROFILE_FIELDS])
+      .where('id', 'in', nodeIds)
+      .execute();
+    for (const node of nodes) result.set(node.id, { ...node });
+    const changes = await this.db
+      .selectFrom('node_registrations')
+      .selectAll()
+      .where('node_id', 'in', nodeIds)
+      .where('at', '<', asOf)
+      .orderBy('at')
+      .execute();
+    for (const change of changes) {
+      const profile = result.get(change.node_id);
+      if (!profile) continue;
+      for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
+    }
+    return result;
+  }
+
+  /**
+   * Moves the node's replay guard to `timestamp` if it is newer than the
+   * last accepted one; false when it is not (a replay).
+   */
+  async advanceTimestamp(nodeId: string, timestamp: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('nodes')
+      .set({ last_timestamp: timestamp })
+      .where('id', '=', nodeId)
+      .where((eb) => eb.or([eb('last_timestamp', 'is', null), eb('last_timestamp', '<', timestamp)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+}

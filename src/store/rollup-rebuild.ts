@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { summarizeDay } from '../stats/day-summary.js';
+import type { Report } from '../stats/node-status.js';
+import { dayOf } from '../time/instant.js';
+import type { Database } from './database-schema.js';
+import { reportFromRow, rowFromSummary } from './rollup-rows.js';
+
+const STALE_KEY = 'stale_after_ms';
+const RAW_DROPPED_KEY = 'raw_reports_dropped';
+
+/**
+ * Rollups hold ONLINE time cut at the stale limit, so they are only valid
+ * for the `STALE_AFTER_SECONDS` they were computed with. At start, a store
+ * built with another value is rebuilt from its raw reports, or refused when
+ * some of those were already dropped by retention.
+ */
+export async function ensureRollupsMatch(db: Kysely<Database>, staleAfterMs: number, log: (msg: string) => void): Promise<void> {
+  const settings = new Map(
+    (await db.selectFrom('settings').selectAll().execute()).map((s) => [s.key, s.value] as const),
+  );
+  const stored = settings.get(STALE_KEY);
+  if (stored === String(staleAfterMs)) return;
+  if (stored !== undefined) {
+    if (settings.get(RAW_DROPPED_KEY) === 'true') {
+      throw new Error(
+        `STALE_AFTER_SECONDS changed from ${Number(stored) / 1000} to ${staleAfterMs / 1000}, but raw reports ` +
+          'older than RAW_RETENTION_DAYS are gone, so the daily rollups cannot be rebuilt: start with the old value',
+      );
+    }
+    log(`STALE_AFTER_SECONDS changed from ${Number(stored) / 1000} to ${staleAfterMs / 1000}: rebuilding daily rollups`);
+    await rebuildRollups(db, staleAfterMs);
+  }
+  await db
+    .insertInto('settings')
+    .values({ key: STALE_KEY, value: String(staleAfterMs) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(staleAfterMs) }))
+    .execute();
+}
+
+async function rebuildRollups(db: Kysely<Database>, staleAfterMs: number): Promise<void> {
+  const series = await db.selectFrom('series').select('id').orderBy('id').execute();
+  for (const { id } of series) {
+    await db.transaction().execute(async (trx) => {
+      const reports = (
+        await trx.selectFrom('reports').select(['at', 'status', 'latency_ms']).where('series_id', '=', id).orderBy('at').execute()
+      ).map(reportFromRow);
+      const byDay = new Map<number, Report[]>();
+      for (const r of reports) byDay.set(dayOf(r.at), [...(byDay.get(dayOf(r.at)) ?? []), r]);
+      await trx.deleteFrom('daily_rollups').where('series_id', '=', id).execute();
+      for (const [day, dayReports] of byDay) {
+        const summary = summarizeDay(dayReports, staleAfterMs);
+        if (summary) await trx.insertInto('daily_rollups').values(rowFromSummary(id, day, summary)).execute();
+      }
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { Migrator, type Kysely } from 'kysely';
+import type { Database } from './database-schema.js';
+import { isPostgres, type StoreKind } from './dialect.js';
+import { migrationProvider } from './migrations/migration-provider.js';
+import { openPostgresDatabase } from './postgres/postgres-database.js';
+import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { BucketStore } from './bucket-store.js';
+import { NodeStore } from './node-store.js';
+import { ReportStore } from './report-store.js';
+import { ensureRollupsMatch } from './rollup-rebuild.js';
+import { StatsStore } from './stats-store.js';
+import { TokenStore } from './token-store.js';
+import { UserStore } from './user-store.js';
+import { WorkspaceStore } from './workspace-store.js';
+
+/** Everything the service persists, behind one object, on SQLite or PostgreSQL. */
+export interface Store {
+  kind: StoreKind;
+  db: Kysely<Database>;
+  users: UserStore;
+  tokens: TokenStore;
+  workspaces: WorkspaceStore;
+  buckets: BucketStore;
+  nodes: NodeStore;
+  reports: ReportStore;
+  stats: StatsStore;
+  /** Whether the database answers (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** `sqlite:<path>` or `postgres://...` */
+  databaseUrl: string;
+  staleAfterMs: number;
+  log?: (message: string) => void;
+}
+
+function openDatabase(databaseUrl: string): Kysely<Database> {
+  if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgresDatabase(databaseUrl);
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
+}
+
+/**
+ * Opens the store, creating or migrating its schema first.
+ *
+ * @example
+ * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = openDatabase(options.databaseUrl);
+  try {
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    if (error) throw error;
+    await ensureRollupsMatch(db, options.staleAfterMs, options.log ?? (() => undefined));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const nodes = new NodeStore(db);
+  return {
+    kind: isPostgres(db) ? 'postgres' : 'sqlite',
+    db,
+    users: new UserStore(db),
+    tokens: new TokenStore(db),
+    workspaces: new WorkspaceStore(db),
+    buckets: new BucketStore(db),
+    nodes,
+    reports: new ReportStore(db, options.staleAfterMs),
+    stats: new StatsStore(db, nodes),
+    ping: async () => {
+      await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+      return true;
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Role } from '../auth/roles.js';
+import type { Database, WorkspaceTable } from './database-schema.js';
+
+export type WorkspaceRecord = Selectable<WorkspaceTable>;
+
+export interface WorkspaceWithRole {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** Workspaces and their members' roles. */
+export class WorkspaceStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Creates a workspace with `ownerId` as its first ADMIN. */
+  async create(name: string, ownerId: string, now: number): Promise<WorkspaceRecord> {
+    const workspace: WorkspaceRecord = { id: randomUUID(), name, created_at: now };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('workspaces').values(workspace).execute();
+      await trx.insertInto('workspace_members').values({ workspace_id: workspace.id, user_id: ownerId, role: 'ADMIN' }).execute();
+    });
+    return workspace;
+  }
+
+  async find(workspaceId: string): Promise<WorkspaceRecord | undefined> {
+    return this.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
+  }
+
+  /** The workspaces `userId` belongs to, or every workspace (as ADMIN) when `userId` is null (the operator). */
+  async listFor(userId: string | null): Promise<WorkspaceWithRole[]> {
+    if (userId === null) {
+      const all = await this.db.selectFrom('workspaces').select(['id', 'name']).orderBy('name').orderBy('id').execute();
+      return all.map((w) => ({ ...w, role: 'ADMIN' as const }));
+    }
+    const rows = await this.db
+      .selectFrom('workspaces as w')
+      .innerJoin('workspace_members as m', 'm.workspace_id', 'w.id')
+      .select(['w.id', 'w.name', 'm.role'])
+      .where('m.user_id', '=', userId)
+      .orderBy('w.name')
+      .orderBy('w.id')
+      .execute();
+    return rows.map((r) => ({ ...r, role: r.role as Role }));
+  }
+
+  async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
+    const row = await this.db
+      .selectFrom('workspace_members')
+      .select('role')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row?.role as Role | undefined;
+  }
+
+  async addMember(workspaceId: string, userId: string, role: Role): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('workspace_members')
+      .values({ workspace_id: workspaceId, user_id: userId, role })
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
+    await this.db
+      .updateTable('workspace_members')
+      .set({ role })
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async removeMember(workspaceId: string, userId: string): Promise<void> {
+    await this.db.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+  }
+
+  async adminCount(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('workspace_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where('role', '=', 'ADMIN')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
