@@ -1,0 +1,76 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { envToConfig, type Config } from '../../src/config/config.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { createTestDatabase, type StoreKind, type TestDatabase } from './test-stores.js';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(public current: number) {}
+  now = (): number => this.current;
+  set(iso: string): void {
+    this.current = Date.parse(iso);
+  }
+}
+
+export interface TestApp {
+  kind: StoreKind;
+  app: FastifyInstance;
+  store: Store;
+  clock: TestClock;
+  config: Config;
+  database: TestDatabase;
+  /** `inject` with the operator's token unless `token` says otherwise (null: no header). */
+  call(options: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>;
+  /** Closes the app and the store, then opens both again on the same database. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real app on a fresh database of `kind`, with a hand-moved clock.
+ *
+ * @example
+ * const t = await startTestApp('postgres', { now: '2024-02-01T00:00:00Z' });
+ */
+export async function startTestApp(
+  kind: StoreKind,
+  options: { now?: string; env?: Record<string, string> } = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  const config = envToConfig({ DATABASE_URL: database.url, FLASHBACK_ADMIN_TOKEN: OPERATOR_TOKEN, ...options.env });
+  const clock = new TestClock(Date.parse(options.now ?? '2024-02-01T00:00:00.000Z'));
+  const open = async (): Promise<{ app: FastifyInstance; store: Store }> => {
+    const store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000 });
+    const app = await buildApp({ config, store, clock, operatorToken: OPERATOR_TOKEN });
+    return { app, store };
+  };
+  let current = await open();
+  const test: TestApp = {
+    kind,
+    get app() {
+      return current.app;
+    },
+    get store() {
+      return current.store;
+    },
+    clock,
+    config,
+    database,
+    call: ({ token = OPERATOR_TOKEN, headers, ...rest }) =>
+      current.app.inject({ ...rest, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers } }),
+    restart: async () => {
+      await current.app.close();
+      await current.store.close();
+      current = await open();
+    },
+    close: async () => {
+      await current.app.close();
+      await current.store.close();
+      await database.drop();
+    },
+  };
+  return test;
+}
