@@ -55,7 +55,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     config,
     stats: { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays },
   };
-  for (const routes of [healthRoutes, statsRoutes, bucketRoutes, workspaceRoutes, tokenRoutes, adminUserRoutes, adminNodeRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    statsRoutes,
+    bucketRoutes,
+    workspaceRoutes,
+    tokenRoutes,
+    adminUserRoutes,
+    adminNodeRoutes,
+  ]) {
     await app.register(routes, context);
   }
   return app;

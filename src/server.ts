@@ -20,12 +20,15 @@ function loadConfig(): Config {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = (message: string): void => void process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
+  const log = (message: string): void =>
+    void process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
   let store;
   try {
     store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
   } catch (error) {
-    process.stderr.write(`cannot open the store (${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}): ${(error as Error).message}\n`);
+    process.stderr.write(
+      `cannot open the store (${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}): ${(error as Error).message}\n`,
+    );
     process.exit(1);
   }
   const operatorToken = resolveOperatorToken(config.adminToken, config.dataDir, log);

@@ -57,7 +57,13 @@ for (const kind of STORE_KINDS) {
         }
         const reports = [];
         for (const r of c.reports) {
-          reports.push({ nodeId: nodes.get(r.node) as string, bucketId: await bucketOf(r.bucket), at: r.at, status: r.status, latencyMs: r.latencyMs });
+          reports.push({
+            nodeId: nodes.get(r.node) as string,
+            bucketId: await bucketOf(r.bucket),
+            at: r.at,
+            status: r.status,
+            latencyMs: r.latencyMs,
+          });
         }
         if (reports.length > 0) await importReports(t, reports);
 

@@ -20,18 +20,25 @@ export async function requireWorkspaceRole(
   if (principal.kind === 'operator') return workspace;
   const role = await store.workspaces.roleOf(workspaceId, principal.userId);
   if (!role) throw ApiError.forbidden(`you are not a member of workspace ${workspaceId}`);
-  if (!grants(role, needed)) throw ApiError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
+  if (!grants(role, needed))
+    throw ApiError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
   return workspace;
 }
 
 /** The bucket, if the caller holds at least `needed` in its workspace. No such bucket: 404; no access: 403. */
-export async function requireBucketRole(store: Store, principal: Principal, bucketId: string, needed: Role): Promise<BucketRecord> {
+export async function requireBucketRole(
+  store: Store,
+  principal: Principal,
+  bucketId: string,
+  needed: Role,
+): Promise<BucketRecord> {
   const bucket = await store.buckets.find(bucketId);
   if (!bucket) throw ApiError.notFound(`no bucket ${bucketId}`);
   if (principal.kind === 'operator') return bucket;
   const role = await store.workspaces.roleOf(bucket.workspace_id, principal.userId);
   if (!role) throw ApiError.forbidden(`bucket ${bucketId} is not in any of your workspaces`);
-  if (!grants(role, needed)) throw ApiError.forbidden(`this needs the ${needed} role in the bucket's workspace; you have ${role}`);
+  if (!grants(role, needed))
+    throw ApiError.forbidden(`this needs the ${needed} role in the bucket's workspace; you have ${role}`);
   return bucket;
 }
 

@@ -40,8 +40,17 @@ export class ConfigError extends Error {
 }
 
 const NAMES: Array<keyof Env> = [
-  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'FLASHBACK_ADMIN_TOKEN', 'STALE_AFTER_SECONDS',
-  'NODE_RETENTION_DAYS', 'LATE_REPORT_DAYS', 'RAW_RETENTION_DAYS', 'RATE_LIMIT_PER_MINUTE', 'LOG_LEVEL',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'FLASHBACK_ADMIN_TOKEN',
+  'STALE_AFTER_SECONDS',
+  'NODE_RETENTION_DAYS',
+  'LATE_REPORT_DAYS',
+  'RAW_RETENTION_DAYS',
+  'RATE_LIMIT_PER_MINUTE',
+  'LOG_LEVEL',
 ];
 
 /** Picks the service's variables out of an environment (by default the process's). */

@@ -24,7 +24,7 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
     .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part.replace(/~1/g, '/').replace(/~0/g, '~')}`))
     .join('');
   const where = `${dataVar}${path}`;
-  const params = error.params as Record<string, unknown>;
+  const params = error.params;
   if (path === '' && error.keyword === 'type' && dataVar === 'body') {
     return ApiError.badRequest('the body must be a JSON object');
   }

@@ -5,6 +5,7 @@ import { ApiError } from './api-error.js';
 // Checks that a JSON Schema cannot express (trimming, real dates), each
 // raising a 400 that names the field.
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A trimmed name of 1-200 characters without control characters. */

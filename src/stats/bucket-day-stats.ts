@@ -100,7 +100,5 @@ export async function bucketDayStats(
     stats.map((s) => s.nodeId),
     window.end,
   );
-  return stats
-    .map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers }))
-    .sort(byHostIpId);
+  return stats.map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers })).sort(byHostIpId);
 }

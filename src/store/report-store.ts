@@ -63,9 +63,7 @@ export class ReportStore {
       (a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at,
     );
     if (sorted.length === 0) return { accepted: 0, duplicates: reports.length };
-    const accepted = await withRetryOnConflict(() =>
-      this.db.transaction().execute((trx) => this.ingestSorted(trx, sorted)),
-    );
+    const accepted = await withRetryOnConflict(() => this.db.transaction().execute((trx) => this.ingestSorted(trx, sorted)));
     return { accepted, duplicates: reports.length - accepted };
   }
 
@@ -128,10 +126,7 @@ export class ReportStore {
     return ids;
   }
 
-  private async updateRollups(
-    trx: Transaction<Database>,
-    inserted: Array<{ seriesId: number; report: Report }>,
-  ): Promise<void> {
+  private async updateRollups(trx: Transaction<Database>, inserted: Array<{ seriesId: number; report: Report }>): Promise<void> {
     const groups = new Map<string, { seriesId: number; day: number; reports: Report[] }>();
     for (const { seriesId, report } of inserted) {
       const day = dayOf(report.at);

@@ -15,9 +15,7 @@ const RAW_DROPPED_KEY = 'raw_reports_dropped';
  * some of those were already dropped by retention.
  */
 export async function ensureRollupsMatch(db: Kysely<Database>, staleAfterMs: number, log: (msg: string) => void): Promise<void> {
-  const settings = new Map(
-    (await db.selectFrom('settings').selectAll().execute()).map((s) => [s.key, s.value] as const),
-  );
+  const settings = new Map((await db.selectFrom('settings').selectAll().execute()).map((s) => [s.key, s.value] as const));
   const stored = settings.get(STALE_KEY);
   if (stored === String(staleAfterMs)) return;
   if (stored !== undefined) {
@@ -49,7 +47,11 @@ async function rebuildRollups(db: Kysely<Database>, staleAfterMs: number): Promi
       await trx.deleteFrom('daily_rollups').where('series_id', '=', id).execute();
       for (const [day, dayReports] of byDay) {
         const summary = summarizeDay(dayReports, staleAfterMs);
-        if (summary) await trx.insertInto('daily_rollups').values(rowFromSummary(id, day, summary)).execute();
+        if (summary)
+          await trx
+            .insertInto('daily_rollups')
+            .values(rowFromSummary(id, day, summary))
+            .execute();
       }
     });
   }

@@ -52,7 +52,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const db = openDatabase(options.databaseUrl);
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
     await ensureRollupsMatch(db, options.staleAfterMs, options.log ?? (() => undefined));
   } catch (error) {
     await db.destroy();

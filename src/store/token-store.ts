@@ -44,7 +44,12 @@ export class TokenStore {
   }
 
   async revoke(tokenId: string, now: number): Promise<void> {
-    await this.db.updateTable('tokens').set({ revoked_at: now }).where('id', '=', tokenId).where('revoked_at', 'is', null).execute();
+    await this.db
+      .updateTable('tokens')
+      .set({ revoked_at: now })
+      .where('id', '=', tokenId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   async touch(tokenId: string, now: number): Promise<void> {

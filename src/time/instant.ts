@@ -1,8 +1,7 @@
 /** Milliseconds in one UTC day. */
 export const DAY_MS = 86_400_000;
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|([+-])(\d{2}):(\d{2}))$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function daysInMonth(year: number, month: number): number {
@@ -34,9 +33,7 @@ function validDate(year: number, month: number, day: number): boolean {
 export function parseDateTime(text: string): number | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
-  ];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const millis = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
   let offsetMinutes = 0;
@@ -46,11 +43,7 @@ export function parseDateTime(text: string): number | undefined {
     if (offsetHours > 23 || offsetMins > 59) return undefined;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  return (
-    utcMillis(year, month, day) +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis
-  );
+  return utcMillis(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
 /**

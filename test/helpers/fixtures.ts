@@ -8,7 +8,7 @@ export const NODE_PUBLIC_PEM = NODE_KEYS.publicKey.export({ type: 'spki', format
 
 async function ok<T>(t: TestApp, options: Parameters<TestApp['call']>[0], status = 200): Promise<T> {
   const res = await t.call(options);
-  assert.equal(res.statusCode, status, `${options.method} ${options.url}: ${res.body}`);
+  assert.equal(res.statusCode, status, `${String(options.method)} ${JSON.stringify(options.url)}: ${res.body}`);
   return res.json<T>();
 }
 
@@ -95,7 +95,10 @@ export async function dayStats(t: TestApp, bucketId: string, day: string, token?
 }
 
 /** A workspace owned by a fresh user, with one bucket: the usual stage for stats tests. */
-export async function stage(t: TestApp, label: string): Promise<{ userId: string; token: string; workspaceId: string; bucketId: string }> {
+export async function stage(
+  t: TestApp,
+  label: string,
+): Promise<{ userId: string; token: string; workspaceId: string; bucketId: string }> {
   const member = await createMember(t, `${label}-${Math.random().toString(36).slice(2)}@example.com`);
   const workspaceId = await createWorkspace(t, member.userId);
   const bucketId = await createBucket(t, workspaceId);

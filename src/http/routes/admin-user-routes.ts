@@ -5,7 +5,13 @@ import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
 import { requireEmail, requireInstant, requireName } from '../input.js';
-import { CreateTokenRequest, CreateTokenResponse, CreateUserRequest, CreateUserResponse, UserParams } from '../schemas/account-schemas.js';
+import {
+  CreateTokenRequest,
+  CreateTokenResponse,
+  CreateUserRequest,
+  CreateUserResponse,
+  UserParams,
+} from '../schemas/account-schemas.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 
 /** Operator calls that create users and issue their tokens. */

@@ -23,7 +23,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         summary: 'Get Bucket Daily Statistics',
         description:
           'Daily performance statistics of a bucket for one UTC day: per bridge node, uptime percentage, latency and status. ' +
-          'Only members of the bucket\'s workspace may ask.',
+          "Only members of the bucket's workspace may ask.",
         tags: ['stats'],
         params: BucketParams,
         body: GetBucketNodeStatsRequest,
@@ -38,7 +38,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         );
       }
       const now = clock.now();
-      if (day > dayOf(now)) throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
+      if (day > dayOf(now))
+        throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
       const entries = await bucketDayStats(store.stats, bucketId, day, now, stats);
@@ -63,8 +64,9 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
     {
       config: { access: 'user' },
       schema: {
-        summary: 'Get the bucket\'s node status now',
-        description: 'The state of each node serving the bucket at this instant: the current day\'s listing, with the window ending now.',
+        summary: "Get the bucket's node status now",
+        description:
+          "The state of each node serving the bucket at this instant: the current day's listing, with the window ending now.",
         tags: ['stats'],
         params: BucketParams,
         response: { 200: StorageBucketStatusResponse, ...errorResponses(400, 401, 403, 404, 429) },

@@ -15,7 +15,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
     {
       config: { access: 'user' },
       schema: {
-        summary: 'List the caller\'s tokens (never their secrets)',
+        summary: "List the caller's tokens (never their secrets)",
         description: 'Revoked tokens are left out; the operator, who has no stored tokens, gets an empty list.',
         tags: ['tokens'],
         response: { 200: GetTokensResponse, ...errorResponses(401, 429) },
@@ -53,7 +53,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
       const tokenId = request.params.tokenId.toLowerCase();
       const token = await store.tokens.find(tokenId);
       if (!token) throw ApiError.notFound(`no token ${tokenId}`);
-      if (principal.kind === 'user' && token.user_id !== principal.userId) throw ApiError.forbidden('you may only revoke your own tokens');
+      if (principal.kind === 'user' && token.user_id !== principal.userId)
+        throw ApiError.forbidden('you may only revoke your own tokens');
       await store.tokens.revoke(tokenId, clock.now());
       return { success: true };
     },

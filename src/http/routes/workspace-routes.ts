@@ -24,7 +24,7 @@ async function refuseLosingLastAdmin(store: Store, workspaceId: string, userId: 
   if (newRole === 'ADMIN') return;
   const current = await store.workspaces.roleOf(workspaceId, userId);
   if (current === 'ADMIN' && (await store.workspaces.adminCount(workspaceId)) === 1) {
-    throw ApiError.conflict('this is the workspace\'s last ADMIN; make another member ADMIN first');
+    throw ApiError.conflict("this is the workspace's last ADMIN; make another member ADMIN first");
   }
 }
 
@@ -63,14 +63,17 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { access: 'user' },
       schema: {
-        summary: 'List the caller\'s workspaces with the caller\'s role',
+        summary: "List the caller's workspaces with the caller's role",
         tags: ['workspaces'],
         response: { 200: GetWorkspacesResponse, ...errorResponses(401, 429) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      return { success: true, workspaces: await store.workspaces.listFor(principal.kind === 'operator' ? null : principal.userId) };
+      return {
+        success: true,
+        workspaces: await store.workspaces.listFor(principal.kind === 'operator' ? null : principal.userId),
+      };
     },
   );
 
@@ -92,7 +95,9 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       if (!(await store.users.find(userId))) throw ApiError.notFound(`no user ${userId}`);
       if (!(await store.workspaces.addMember(workspaceId, userId, request.body.role))) {
-        throw ApiError.conflict(`user ${userId} is already a member; change the role with PUT /workspace/${workspaceId}/users/${userId}`);
+        throw ApiError.conflict(
+          `user ${userId} is already a member; change the role with PUT /workspace/${workspaceId}/users/${userId}`,
+        );
       }
       return { success: true };
     },
@@ -103,7 +108,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { access: 'user' },
       schema: {
-        summary: 'Change a member\'s role',
+        summary: "Change a member's role",
         tags: ['workspaces'],
         params: MemberParams,
         body: UpdateUserRoleRequest,
@@ -114,7 +119,8 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       const workspaceId = request.params.workspaceId.toLowerCase();
       const userId = request.params.userId.toLowerCase();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
-      if (!(await store.workspaces.roleOf(workspaceId, userId))) throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
+      if (!(await store.workspaces.roleOf(workspaceId, userId)))
+        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
       await refuseLosingLastAdmin(store, workspaceId, userId, request.body.role);
       await store.workspaces.setRole(workspaceId, userId, request.body.role);
       return { success: true };
@@ -136,7 +142,8 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       const workspaceId = request.params.workspaceId.toLowerCase();
       const userId = request.params.userId.toLowerCase();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
-      if (!(await store.workspaces.roleOf(workspaceId, userId))) throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
+      if (!(await store.workspaces.roleOf(workspaceId, userId)))
+        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
       await refuseLosingLastAdmin(store, workspaceId, userId, null);
       await store.workspaces.removeMember(workspaceId, userId);
       return { success: true };

@@ -19,7 +19,11 @@ export function Nullable<T extends TSchema>(schema: T): TUnsafe<T['static'] | nu
 }
 
 /** A name: 1-200 characters after trimming, no control characters (checked by `requireName`). */
-export const Name = Type.String({ minLength: 1, maxLength: 1000, description: '1-200 characters after trimming, no control characters' });
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 1000,
+  description: '1-200 characters after trimming, no control characters',
+});
 
 /** An instant as the API takes it: RFC 3339 with an explicit offset, at most 3 fractional digits. */
 export const DateTimeText = Type.String({

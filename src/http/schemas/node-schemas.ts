@@ -10,7 +10,7 @@ export const CreateNodeRequest = Type.Object({
   region: Name,
   provider: Name,
   version: Name,
-  publicKey: Type.String({ maxLength: 10_000, description: 'The node\'s Ed25519 public key, PEM (SPKI)' }),
+  publicKey: Type.String({ maxLength: 10_000, description: "The node's Ed25519 public key, PEM (SPKI)" }),
 });
 
 export const BridgeNode = Type.Object({

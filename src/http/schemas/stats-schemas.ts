@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NODE_STATUSES } from '../../stats/node-status.js';
 import { DateTimeOut, Id, Nullable, StringEnum } from './common-schemas.js';
 
-export const NodeStatusType = StringEnum(NODE_STATUSES, { description: 'The node\'s view of the bucket' });
+export const NodeStatusType = StringEnum(NODE_STATUSES, { description: "The node's view of the bucket" });
 
 export const BucketParams = Type.Object({ bucketId: Id });
 
@@ -21,7 +21,7 @@ export const BucketNodeStatsDailyInfo = Type.Object({
   ip: Type.String({ description: 'IP address of the node' }),
   host: Type.String({ description: 'Hostname pattern for the node' }),
   perc_uptime: Type.Number({ description: 'Percentage of the day (since the first report) the node saw the bucket ONLINE' }),
-  avg_latency_ms: Nullable(Type.Number({ description: 'Mean latency of the day\'s ONLINE reports; null when none was measured' })),
+  avg_latency_ms: Nullable(Type.Number({ description: "Mean latency of the day's ONLINE reports; null when none was measured" })),
   version: Type.String({ description: 'Software version running on the node' }),
   node_status: NodeStatusType,
   last_updated: DateTimeOut,

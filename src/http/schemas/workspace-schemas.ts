@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { ROLES } from '../../auth/roles.js';
 import { Id, Name, StringEnum } from './common-schemas.js';
 
-export const AccessType = StringEnum(ROLES, { description: 'A member\'s role in a workspace' });
+export const AccessType = StringEnum(ROLES, { description: "A member's role in a workspace" });
 
 export const CreateWorkspaceRequest = Type.Object({
   name: Name,

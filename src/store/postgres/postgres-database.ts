@@ -7,8 +7,8 @@ const INT8_OID = 20;
 // Instants are bigint columns; as epoch milliseconds they stay far below
 // 2^53, so they are read as plain numbers rather than pg's default strings.
 const types = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === INT8_OID ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
 };
 
 /**
