@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseDateTime, parseDay } from '../src/time/instant.js';
+
+describe('parseDateTime', () => {
+  it('reads offsets and up to three fractional digits', () => {
+    assert.equal(parseDateTime('2024-01-15T10:00:00+02:00'), Date.parse('2024-01-15T08:00:00Z'));
+    assert.equal(parseDateTime('2024-01-15T10:00:00.5Z'), Date.parse('2024-01-15T10:00:00.500Z'));
+    assert.equal(parseDateTime('2024-01-15T00:30:00-01:30'), Date.parse('2024-01-15T02:00:00Z'));
+    assert.equal(parseDateTime('2024-02-29T23:59:59.999Z'), Date.parse('2024-02-29T23:59:59.999Z'));
+    assert.equal(parseDateTime('0099-01-01T00:00:00Z'), Date.parse('0099-01-01T00:00:00Z'));
+  });
+
+  it('refuses every other form and impossible instants', () => {
+    for (const text of [
+      '2024-01-15',
+      '2024-01-15T10:00:00',
+      '2024-01-15T10:00Z',
+      '2024-01-15t10:00:00z',
+      '2024-01-15T10:00:00.0000Z',
+      '2023-02-29T00:00:00Z',
+      '2024-04-31T00:00:00Z',
+      '2024-01-15T23:59:60Z',
+      '2024-01-15T10:00:00+2:00',
+      '2024-01-15T10:00:00+02:60',
+      '+02024-01-15T10:00:00Z',
+      '2024-01-15T10:00:00Z ',
+    ]) {
+      assert.equal(parseDateTime(text), undefined, text);
+    }
+  });
+});
+
+describe('parseDay', () => {
+  it('takes the UTC date of the instant', () => {
+    assert.equal(parseDay('2024-01-15'), Date.parse('2024-01-15T00:00:00Z') / 86_400_000);
+    assert.equal(parseDay('2024-01-15T01:00:00+02:00'), parseDay('2024-01-14'));
+    assert.equal(parseDay('2024-01-14T23:00:00-02:00'), parseDay('2024-01-15'));
+    assert.equal(parseDay('2025-02-30'), undefined);
+    assert.equal(parseDay('2024-02-30T00:00:00Z'), undefined);
+  });
+});
