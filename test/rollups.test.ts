@@ -18,7 +18,6 @@ function random(seed: number): () => number {
 
 const STATUSES: NodeStatus[] = ['ONLINE', 'ONLINE', 'ONLINE', 'OFFLINE', 'DISCONNECTED'];
 const FIRST_DAY = Date.parse('2024-03-01T00:00:00.000Z');
-const DAYS = 5;
 const NOW = '2024-03-05T15:00:00.000Z';
 
 for (const kind of STORE_KINDS) {
