@@ -6,10 +6,12 @@ import type { AppContext } from './http/app-context.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerJsonBody } from './http/json-body.js';
+import { registerOpenApi } from './http/openapi.js';
 import { adminNodeRoutes } from './http/routes/admin-node-routes.js';
 import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
@@ -25,6 +27,7 @@ export interface AppOptions {
 }
 
 const ONE_MIB = 1024 * 1024;
+const SERVICE_VERSION = '0.1.0';
 
 /**
  * Builds the HTTP service with every route registered; it never listens
@@ -49,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonBody(app);
   registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
 
+  await registerOpenApi(app, SERVICE_VERSION);
+
   const context: AppContext = {
     store,
     clock,
@@ -63,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenRoutes,
     adminUserRoutes,
     adminNodeRoutes,
+    nodeRoutes,
   ]) {
     await app.register(routes, context);
   }

@@ -1,0 +1,192 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { hasValidSignature } from '../../ingest/node-signature.js';
+import { reportTimeProblem } from '../../ingest/report-window.js';
+import type { NodeRecord } from '../../store/node-store.js';
+import type { NewReport } from '../../store/report-store.js';
+import { formatInstant } from '../../time/instant.js';
+import { ApiError } from '../api-error.js';
+import type { AppContext } from '../app-context.js';
+import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
+import { Id, errorResponses } from '../schemas/common-schemas.js';
+import {
+  MAX_STATUS_ENTRIES,
+  NodeStatusRequest,
+  NodeStatusResponse,
+  RegisterNodeRequest,
+  RegisterNodeResponse,
+} from '../schemas/node-report-schemas.js';
+
+/** How far a request's `timestamp` may be from the service's clock, either way. */
+const MAX_CLOCK_SKEW_MS = 300_000;
+
+const UUID = new RegExp(Id.pattern as string);
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The body's `timestamp` if it is a number; anything else is left for the schema (400). */
+function bodyTimestamp(body: unknown): number | undefined {
+  const timestamp = (body as { timestamp?: unknown } | null | undefined)?.timestamp;
+  return typeof timestamp === 'number' ? timestamp : undefined;
+}
+
+/**
+ * Bridge nodes' signed calls: `POST /node/register` and `POST /node/status`
+ * (api.md, "Signed node requests"). Their 401 checks run as hooks, so that a
+ * bad credential answers before a too-large or malformed body does.
+ */
+export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
+  // The node named by X-Node-Id, from onRequest to the handler.
+  const signers = new WeakMap<FastifyRequest, NodeRecord>();
+
+  function signerOf(request: FastifyRequest): NodeRecord {
+    const node = signers.get(request);
+    if (!node) throw new Error('signed node route without its onRequest hook');
+    return node;
+  }
+
+  // Header-only checks, before the body is read: a caller without usable
+  // credentials gets a 401 even when its body would be a 413 or 415.
+  async function identifyNode(request: FastifyRequest): Promise<void> {
+    const nodeId = header(request, 'x-node-id');
+    if (nodeId === undefined) {
+      throw ApiError.unauthorized('missing X-Node-Id header; signed node requests carry X-Node-Id and X-Signature');
+    }
+    if (header(request, 'x-signature') === undefined) {
+      throw ApiError.unauthorized('missing X-Signature header: send the base64 Ed25519 signature of the exact body bytes');
+    }
+    const node = UUID.test(nodeId) ? await store.nodes.find(nodeId.toLowerCase()) : undefined;
+    if (!node) throw ApiError.unauthorized(`unknown node ${JSON.stringify(nodeId.slice(0, 64))} in X-Node-Id`);
+    signers.set(request, node);
+  }
+
+  // After the body is parsed, before the schema: the signature covers the raw
+  // bytes, so no body field is trusted until it holds.
+  async function verifySignedBody(request: FastifyRequest): Promise<void> {
+    const node = signerOf(request);
+    const signature = header(request, 'x-signature') as string;
+    if (!hasValidSignature(request.rawBody ?? Buffer.alloc(0), signature, node.public_key)) {
+      throw ApiError.unauthorized(`X-Signature is not a valid Ed25519 signature of this body by node ${node.id}`);
+    }
+    const timestamp = bodyTimestamp(request.body);
+    if (timestamp === undefined) return;
+    const now = clock.now();
+    if (!(Math.abs(timestamp - now) <= MAX_CLOCK_SKEW_MS)) {
+      throw ApiError.unauthorized(
+        `timestamp ${timestamp} is more than ${MAX_CLOCK_SKEW_MS / 1000} s away from the service's clock (${now}); ` +
+          "check the node's clock and send milliseconds since the epoch",
+      );
+    }
+    if (node.last_timestamp !== null && timestamp <= node.last_timestamp) throw replay(timestamp, node.last_timestamp);
+  }
+
+  function replay(timestamp: number, last: number | null): ApiError {
+    return ApiError.unauthorized(
+      `timestamp ${timestamp} is not greater than the last one accepted from this node` +
+        `${last === null ? '' : ` (${last})`}; a retry must be a new request, re-signed with a new timestamp`,
+    );
+  }
+
+  // The replay guard is checked before writing (above) and moved only after
+  // the write succeeded, so that it moves only with a 200. Two concurrent
+  // requests may both pass the check; the loser's entries are then already
+  // committed when it gets its 401. That is acceptable: reports are
+  // idempotent (a retry counts them as duplicates), and a registration only
+  // states values the node itself signed within the last 300 s. Moving the
+  // guard first instead would let a failed write consume a timestamp.
+  async function acceptTimestamp(nodeId: string, timestamp: number): Promise<void> {
+    if (!(await store.nodes.advanceTimestamp(nodeId, timestamp))) {
+      throw replay(timestamp, (await store.nodes.find(nodeId))?.last_timestamp ?? null);
+    }
+  }
+
+  app.post(
+    '/node/register',
+    {
+      config: { access: 'node' },
+      onRequest: identifyNode,
+      preValidation: verifySignedBody,
+      schema: {
+        summary: 'Re-register a bridge node from now on (signed by the node)',
+        description: 'Records new ip, region, provider, version and (if given) host, effective from the moment of the call.',
+        tags: ['node'],
+        body: RegisterNodeRequest,
+        response: { 200: RegisterNodeResponse, ...errorResponses(400, 401, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const { body } = request;
+      const nodeId = signerOf(request).id;
+      const change = {
+        ip: requireIp('ip', body.ip),
+        region: requireName('region', body.region),
+        provider: requireName('provider', body.provider),
+        version: requireName('version', body.version),
+        ...(body.host !== undefined && { host: requireHost('host', body.host) }),
+      };
+      await store.nodes.register(nodeId, clock.now(), change);
+      await acceptTimestamp(nodeId, body.timestamp);
+      return { success: true, message: 'registered' };
+    },
+  );
+
+  app.post(
+    '/node/status',
+    {
+      config: { access: 'node' },
+      onRequest: identifyNode,
+      preValidation: [
+        verifySignedBody,
+        // Too many entries is a size problem (413), which outranks a malformed entry (400).
+        async (request) => {
+          const buckets = (request.body as { buckets?: unknown } | undefined)?.buckets;
+          if (Array.isArray(buckets) && buckets.length > MAX_STATUS_ENTRIES) {
+            throw ApiError.payloadTooLarge(`at most ${MAX_STATUS_ENTRIES} entries in buckets per request; got ${buckets.length}`);
+          }
+        },
+      ],
+      schema: {
+        summary: "Report the node's view of buckets (signed by the node)",
+        description:
+          'Entries for unknown buckets, older than LATE_REPORT_DAYS or the raw-report window, or more than 300 s ahead ' +
+          'are listed in rejected; the others are stored. Repeats are counted in duplicates. ip and region are informational.',
+        tags: ['node'],
+        body: NodeStatusRequest,
+        response: { 200: NodeStatusResponse, ...errorResponses(400, 401, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const { body } = request;
+      const nodeId = signerOf(request).id;
+      requireIp('ip', body.ip);
+      requireName('region', body.region);
+      const entries: NewReport[] = body.buckets.map((entry, index) => ({
+        nodeId,
+        bucketId: entry.bucketId.toLowerCase(),
+        at: requireInstant(`buckets[${index}].createdAt`, entry.createdAt),
+        status: entry.status,
+        latencyMs: entry.latencyMs ?? null,
+      }));
+      const now = clock.now();
+      const window = { lateReportDays: config.lateReportDays, rawRetentionDays: config.rawRetentionDays };
+      const buckets = await store.buckets.existing([...new Set(entries.map((e) => e.bucketId))]);
+      const problemOf = (entry: NewReport): string | undefined => {
+        if (!buckets.has(entry.bucketId)) return `no bucket ${entry.bucketId}`;
+        const problem = reportTimeProblem(entry.at, now, window);
+        return problem === undefined ? undefined : `createdAt ${problem}`;
+      };
+      const rejected: Array<{ bucketId: string; createdAt: string; message: string }> = [];
+      const reports = entries.filter((entry) => {
+        const message = problemOf(entry);
+        if (message !== undefined) rejected.push({ bucketId: entry.bucketId, createdAt: formatInstant(entry.at), message });
+        return message === undefined;
+      });
+      const result = await store.reports.ingest(reports);
+      await acceptTimestamp(nodeId, body.timestamp);
+      return { success: true, ...result, rejected };
+    },
+  );
+};
