@@ -7,6 +7,7 @@ import { registerAuthentication } from './http/authenticate.js';
 import { formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
+import { StatsAnswerCache } from './http/stats-answer-cache.js';
 import { adminNodeRoutes } from './http/routes/admin-node-routes.js';
 import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
@@ -15,6 +16,7 @@ import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
+import { lookbackDays } from './stats/bucket-day-stats.js';
 import type { Store } from './store/store.js';
 
 export interface AppOptions {
@@ -54,12 +56,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await registerOpenApi(app, SERVICE_VERSION);
 
-  const context: AppContext = {
-    store,
-    clock,
-    config,
-    stats: { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays },
-  };
+  const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
+  const answers = new StatsAnswerCache(store.events, lookbackDays(stats));
+  const context: AppContext = { store, clock, config, stats, answers };
   for (const routes of [
     healthRoutes,
     statsRoutes,

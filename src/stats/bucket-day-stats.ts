@@ -37,6 +37,15 @@ export interface StatsSettings {
   nodeRetentionDays: number;
 }
 
+/**
+ * How many days before the day asked can still change its answer: silent
+ * nodes stay listed for `nodeRetentionDays`, and a status carries over
+ * midnight for the stale time.
+ */
+export function lookbackDays(settings: StatsSettings): number {
+  return Math.max(settings.nodeRetentionDays, Math.ceil(settings.staleAfterMs / DAY_MS));
+}
+
 /** One entry of a bucket's daily answer. */
 export interface NodeDayEntry extends NodeDayStats, NodeProfile {
   nodeId: string;
@@ -66,10 +75,7 @@ export async function bucketDayStats(
   settings: StatsSettings,
 ): Promise<NodeDayEntry[]> {
   const window = dayWindow(day, now);
-  // Older rows matter only as the status carried into the day, which lasts
-  // at most the stale time, or to keep a silent node listed.
-  const lookback = Math.max(settings.nodeRetentionDays, Math.ceil(settings.staleAfterMs / DAY_MS));
-  const rows = await source.seriesDays(bucketId, day - lookback, day);
+  const rows = await source.seriesDays(bucketId, day - lookbackDays(settings), day);
 
   const bySeries = new Map<number, { nodeId: string; firstAt: number; today?: SeriesDay; previous?: SeriesDay }>();
   for (const row of rows) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { BucketTable, Database } from './database-schema.js';
+import { recentCache } from './recent-cache.js';
+import type { StoreEvents } from './store-events.js';
 
 export type BucketRecord = Selectable<BucketTable>;
 
@@ -15,7 +17,12 @@ export interface NewBucket {
 
 /** Customers' storage buckets, each in exactly one workspace. */
 export class BucketStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly byId = recentCache<BucketRecord>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: StoreEvents,
+  ) {}
 
   async create(bucket: NewBucket, now: number): Promise<BucketRecord> {
     const record: BucketRecord = {
@@ -32,8 +39,13 @@ export class BucketStore {
     return record;
   }
 
+  /** Looked up on every stats call, so recent hits are kept (see `recentCache`). */
   async find(bucketId: string): Promise<BucketRecord | undefined> {
-    return this.db.selectFrom('buckets').selectAll().where('id', '=', bucketId).executeTakeFirst();
+    const cached = this.byId.get(bucketId);
+    if (cached) return cached;
+    const bucket = await this.db.selectFrom('buckets').selectAll().where('id', '=', bucketId).executeTakeFirst();
+    if (bucket) this.byId.set(bucketId, bucket);
+    return bucket;
   }
 
   /** The ids among `bucketIds` that exist. */
@@ -60,5 +72,7 @@ export class BucketStore {
       await trx.deleteFrom('series').where('bucket_id', '=', bucketId).execute();
       await trx.deleteFrom('buckets').where('id', '=', bucketId).execute();
     });
+    this.byId.delete(bucketId);
+    this.events.emit('bucketDeleted', bucketId);
   }
 }

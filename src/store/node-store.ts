@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile } from '../stats/bucket-day-stats.js';
 import type { Database, NodeTable } from './database-schema.js';
+import type { StoreEvents } from './store-events.js';
 
 export type NodeRecord = Selectable<NodeTable>;
 
@@ -15,7 +16,10 @@ const PROFILE_FIELDS = ['ip', 'host', 'region', 'provider', 'version'] as const;
 
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: StoreEvents,
+  ) {}
 
   async create(node: NewNode, now: number): Promise<NodeRecord> {
     const record: NodeRecord = {
@@ -60,6 +64,7 @@ export class NodeStore {
       .values(row)
       .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
       .execute();
+    this.events.emit('nodes');
   }
 
   /**

@@ -7,6 +7,7 @@ import { isPostgres } from './dialect.js';
 import { reportFromRow, rowFromSummary, summaryFromRow } from './rollup-rows.js';
 import { statusCode } from './status-codes.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
+import type { StoreEvents } from './store-events.js';
 
 /** A report as it enters the store. */
 export interface NewReport {
@@ -32,51 +33,130 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
+const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
+
+interface PendingBatch {
+  reports: readonly NewReport[];
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
+// A group never grows past one full admin import, so one transaction stays bounded.
+const MAX_GROUP_REPORTS = 10_000;
 
 /**
  * Writes reports and keeps the daily rollups in step, in one transaction:
  * an acknowledged batch is stored whole, with its rollups, or not at all.
+ *
+ * Batches that arrive while a transaction is running wait and then share
+ * the next one (group commit): one durable commit serves many requests.
  */
 export class ReportStore {
+  private readonly pending: PendingBatch[] = [];
+  private draining = false;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly staleAfterMs: number,
+    private readonly events: StoreEvents,
   ) {}
 
   /**
    * Stores reports; a repeated (node, bucket, at), in the store or earlier in
-   * the same batch, is counted as a duplicate and changes nothing.
-   * Nodes and buckets must exist (the caller checks).
+   * the same batch or in a batch queued before it, is counted as a duplicate
+   * and changes nothing. Nodes and buckets must exist (the caller checks).
+   * Resolves once the reports are committed.
    *
    * @example
    * await reports.ingest([{ nodeId, bucketId, at: Date.now(), status: 'ONLINE', latencyMs: 42 }])
    */
-  async ingest(reports: readonly NewReport[]): Promise<IngestResult> {
-    const unique = new Map<string, NewReport>();
-    for (const r of reports) {
-      const key = `${pairKey(r.bucketId, r.nodeId)}/${r.at}`;
-      if (!unique.has(key)) unique.set(key, r);
-    }
-    // One order for every writer, so that concurrent PostgreSQL transactions
-    // take their locks in the same sequence.
-    const sorted = [...unique.values()].sort(
-      (a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at,
-    );
-    if (sorted.length === 0) return { accepted: 0, duplicates: reports.length };
-    const accepted = await withRetryOnConflict(() => this.db.transaction().execute((trx) => this.ingestSorted(trx, sorted)));
-    return { accepted, duplicates: reports.length - accepted };
+  ingest(reports: readonly NewReport[]): Promise<IngestResult> {
+    if (reports.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return new Promise((resolve, reject) => {
+      this.pending.push({ reports, resolve, reject });
+      void this.drain();
+    });
   }
 
-  private async ingestSorted(trx: Transaction<Database>, reports: NewReport[]): Promise<number> {
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.takeGroup();
+        try {
+          const results = await this.commitGroup(group.map((b) => b.reports));
+          group.forEach((batch, i) => batch.resolve(results[i] as IngestResult));
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]?.reject(error);
+            continue;
+          }
+          // One batch must not fail the others: retry each alone.
+          for (const batch of group) {
+            await this.commitGroup([batch.reports]).then(([result]) => batch.resolve(result as IngestResult), batch.reject);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private takeGroup(): PendingBatch[] {
+    let size = 0;
+    let count = 0;
+    while (
+      count < this.pending.length &&
+      (count === 0 || size + (this.pending[count] as PendingBatch).reports.length <= MAX_GROUP_REPORTS)
+    ) {
+      size += (this.pending[count] as PendingBatch).reports.length;
+      count++;
+    }
+    return this.pending.splice(0, count);
+  }
+
+  /** Commits several batches in one transaction; each gets its own counts, earlier batches winning repeats. */
+  private async commitGroup(batches: ReadonlyArray<readonly NewReport[]>): Promise<IngestResult[]> {
+    const owner = new Map<string, number>();
+    const unique: NewReport[] = [];
+    batches.forEach((reports, index) => {
+      for (const r of reports) {
+        const key = reportKey(r);
+        if (owner.has(key)) continue;
+        owner.set(key, index);
+        unique.push(r);
+      }
+    });
+    // One order for every writer, so that concurrent PostgreSQL transactions
+    // take their locks in the same sequence.
+    unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
+    const inserted = await withRetryOnConflict(() => this.db.transaction().execute((trx) => this.ingestSorted(trx, unique)));
+
+    const accepted = batches.map(() => 0);
+    const touched = new Map<string, Set<number>>();
+    for (const r of inserted) {
+      const index = owner.get(reportKey(r)) as number;
+      accepted[index] = (accepted[index] ?? 0) + 1;
+      const days = touched.get(r.bucketId) ?? new Set<number>();
+      days.add(dayOf(r.at));
+      touched.set(r.bucketId, days);
+    }
+    for (const [bucketId, days] of touched) this.events.emit('reports', bucketId, [...days]);
+    return batches.map((reports, i) => ({ accepted: accepted[i] ?? 0, duplicates: reports.length - (accepted[i] ?? 0) }));
+  }
+
+  /** Stores reports sorted by (bucket, node, at) without repeats; returns those that were new. */
+  private async ingestSorted(trx: Transaction<Database>, reports: NewReport[]): Promise<NewReport[]> {
     const seriesIds = await this.lockSeries(trx, reports);
+    const bySeriesAt = new Map<string, NewReport>();
     const inserted: Array<{ seriesId: number; report: Report }> = [];
     for (const chunk of chunks(reports, ROWS_PER_STATEMENT)) {
-      const rows = chunk.map((r) => ({
-        series_id: seriesIds.get(pairKey(r.bucketId, r.nodeId)) as number,
-        at: r.at,
-        status: statusCode(r.status),
-        latency_ms: r.latencyMs,
-      }));
+      const rows = chunk.map((r) => {
+        const seriesId = seriesIds.get(pairKey(r.bucketId, r.nodeId)) as number;
+        bySeriesAt.set(`${seriesId}/${r.at}`, r);
+        return { series_id: seriesId, at: r.at, status: statusCode(r.status), latency_ms: r.latencyMs };
+      });
       const stored = await trx
         .insertInto('reports')
         .values(rows)
@@ -86,7 +166,7 @@ export class ReportStore {
       for (const row of stored) inserted.push({ seriesId: row.series_id, report: reportFromRow(row) });
     }
     await this.updateRollups(trx, inserted);
-    return inserted.length;
+    return inserted.map(({ seriesId, report }) => bySeriesAt.get(`${seriesId}/${report.at}`) as NewReport);
   }
 
   /**

@@ -9,6 +9,7 @@ import { NodeStore } from './node-store.js';
 import { ReportStore } from './report-store.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
 import { StatsStore } from './stats-store.js';
+import { StoreEvents } from './store-events.js';
 import { TokenStore } from './token-store.js';
 import { UserStore } from './user-store.js';
 import { WorkspaceStore } from './workspace-store.js';
@@ -24,6 +25,8 @@ export interface Store {
   nodes: NodeStore;
   reports: ReportStore;
   stats: StatsStore;
+  /** Told after each committed change, for caches of derived answers. */
+  events: StoreEvents;
   /** Whether the database answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -58,17 +61,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  const nodes = new NodeStore(db);
+  const events = new StoreEvents();
+  const nodes = new NodeStore(db, events);
   return {
     kind: isPostgres(db) ? 'postgres' : 'sqlite',
     db,
     users: new UserStore(db),
-    tokens: new TokenStore(db),
-    workspaces: new WorkspaceStore(db),
-    buckets: new BucketStore(db),
+    tokens: new TokenStore(db, events),
+    workspaces: new WorkspaceStore(db, events),
+    buckets: new BucketStore(db, events),
     nodes,
-    reports: new ReportStore(db, options.staleAfterMs),
+    reports: new ReportStore(db, options.staleAfterMs, events),
     stats: new StatsStore(db, nodes),
+    events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
       return true;

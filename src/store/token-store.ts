@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TokenTable } from './database-schema.js';
+import { recentCache } from './recent-cache.js';
+import type { StoreEvents } from './store-events.js';
 
 export type TokenRecord = Selectable<TokenTable>;
 
 /** Users' bearer tokens, kept as hashes only. */
 export class TokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly byHash = recentCache<TokenRecord>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: StoreEvents,
+  ) {}
 
   async create(userId: string, name: string, tokenHash: string, expiresAt: number | null, now: number): Promise<TokenRecord> {
     const token: TokenRecord = {
@@ -23,8 +30,13 @@ export class TokenStore {
     return token;
   }
 
+  /** Looked up on every authenticated call, so recent hits are kept (see `recentCache`). */
   async findByHash(tokenHash: string): Promise<TokenRecord | undefined> {
-    return this.db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const cached = this.byHash.get(tokenHash);
+    if (cached) return cached;
+    const token = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    if (token) this.byHash.set(tokenHash, token);
+    return token;
   }
 
   async find(tokenId: string): Promise<TokenRecord | undefined> {
@@ -50,6 +62,8 @@ export class TokenStore {
       .where('id', '=', tokenId)
       .where('revoked_at', 'is', null)
       .execute();
+    this.byHash.clear();
+    this.events.emit('access');
   }
 
   async touch(tokenId: string, now: number): Promise<void> {

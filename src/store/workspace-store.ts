@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '../auth/roles.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
+import { recentCache } from './recent-cache.js';
+import type { StoreEvents } from './store-events.js';
 
 export type WorkspaceRecord = Selectable<WorkspaceTable>;
 
@@ -13,7 +15,17 @@ export interface WorkspaceWithRole {
 
 /** Workspaces and their members' roles. */
 export class WorkspaceStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly roles = recentCache<{ role: Role }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly events: StoreEvents,
+  ) {}
+
+  private membershipChanged(workspaceId: string, userId: string): void {
+    this.roles.delete(`${workspaceId}/${userId}`);
+    this.events.emit('access');
+  }
 
   /** Creates a workspace with `ownerId` as its first ADMIN. */
   async create(name: string, ownerId: string, now: number): Promise<WorkspaceRecord> {
@@ -46,13 +58,18 @@ export class WorkspaceStore {
     return rows.map((r) => ({ ...r, role: r.role as Role }));
   }
 
+  /** Asked on every call about a bucket, so recent hits are kept (see `recentCache`). */
   async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
+    const key = `${workspaceId}/${userId}`;
+    const cached = this.roles.get(key);
+    if (cached) return cached.role;
     const row = await this.db
       .selectFrom('workspace_members')
       .select('role')
       .where('workspace_id', '=', workspaceId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
+    if (row) this.roles.set(key, { role: row.role as Role });
     return row?.role as Role | undefined;
   }
 
@@ -63,6 +80,7 @@ export class WorkspaceStore {
       .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
       .returning('user_id')
       .executeTakeFirst();
+    this.membershipChanged(workspaceId, userId);
     return inserted !== undefined;
   }
 
@@ -73,10 +91,12 @@ export class WorkspaceStore {
       .where('workspace_id', '=', workspaceId)
       .where('user_id', '=', userId)
       .execute();
+    this.membershipChanged(workspaceId, userId);
   }
 
   async removeMember(workspaceId: string, userId: string): Promise<void> {
     await this.db.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+    this.membershipChanged(workspaceId, userId);
   }
 
   async adminCount(workspaceId: string): Promise<number> {

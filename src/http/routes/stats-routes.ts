@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { requireBucketRole } from '../../auth/access.js';
 import { bucketDayStats } from '../../stats/bucket-day-stats.js';
 import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
@@ -13,8 +14,13 @@ import {
   StorageBucketStatusResponse,
 } from '../schemas/stats-schemas.js';
 
+// A string body skips Fastify's serializer: it is already the schema's JSON.
+function sendSerialized(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
 /** `POST /bucket/{bucketId}/stats` (the product) and `GET /bucket/{bucketId}/status`. */
-export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats }) => {
+export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats, answers }) => {
   app.post(
     '/bucket/:bucketId/stats',
     {
@@ -30,7 +36,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         response: { 200: GetBucketNodeStatsResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const day = parseDay(request.body.day);
       if (day === undefined) {
         throw ApiError.badRequest(
@@ -42,8 +48,13 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
+      const closed = day < dayOf(now);
+      const cached = closed ? answers.get(bucketId, day) : undefined;
+      if (cached !== undefined) return sendSerialized(reply, cached);
+
+      const generation = answers.generation(bucketId);
       const entries = await bucketDayStats(store.stats, bucketId, day, now, stats);
-      return {
+      const answer = {
         success: true,
         nodeStats: entries.map((e) => ({
           ip: e.ip,
@@ -56,6 +67,10 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
           last_latency_ms: e.lastLatencyMs,
         })),
       };
+      if (!closed) return answer;
+      const body = reply.serialize(answer) as string;
+      answers.set(bucketId, day, body, generation);
+      return sendSerialized(reply, body);
     },
   );
 

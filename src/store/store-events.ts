@@ -1,0 +1,18 @@
+import { EventEmitter } from 'node:events';
+
+/**
+ * What changed in the store, told after the change is committed, so that
+ * caches of derived answers can drop what the change touched.
+ */
+export interface StoreEventMap {
+  /** Reports were stored for `bucketId` on `days` (UTC day numbers). */
+  reports: [bucketId: string, days: readonly number[]];
+  /** A node's profile changed (creation or re-registration). */
+  nodes: [];
+  /** A bucket and its data were deleted. */
+  bucketDeleted: [bucketId: string];
+  /** A token, a membership or a bucket changed: access answers may differ. */
+  access: [];
+}
+
+export class StoreEvents extends EventEmitter<StoreEventMap> {}
