@@ -50,9 +50,15 @@ export class BucketStore {
 
   /** The ids among `bucketIds` that exist. */
   async existing(bucketIds: readonly string[]): Promise<Set<string>> {
-    if (bucketIds.length === 0) return new Set();
-    const rows = await this.db.selectFrom('buckets').select('id').where('id', 'in', bucketIds).execute();
-    return new Set(rows.map((r) => r.id));
+    const found = new Set(bucketIds.filter((id) => this.byId.has(id)));
+    const unknown = bucketIds.filter((id) => !found.has(id));
+    if (unknown.length === 0) return found;
+    const rows = await this.db.selectFrom('buckets').selectAll().where('id', 'in', unknown).execute();
+    for (const row of rows) {
+      this.byId.set(row.id, row);
+      found.add(row.id);
+    }
+    return found;
   }
 
   /** Buckets of the given workspaces, or of all workspaces when `workspaceIds` is null. */

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile } from '../stats/bucket-day-stats.js';
 import type { Database, NodeTable } from './database-schema.js';
+import { recentCache } from './recent-cache.js';
+import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { StoreEvents } from './store-events.js';
 
 export type NodeRecord = Selectable<NodeTable>;
+export type NodeSigner = Pick<NodeRecord, 'id' | 'public_key'>;
 
 export interface NewNode extends NodeProfile {
   publicKey: string;
@@ -16,6 +19,8 @@ const PROFILE_FIELDS = ['ip', 'host', 'region', 'provider', 'version'] as const;
 
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
+  private readonly signers = recentCache<NodeSigner>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly events: StoreEvents,
@@ -41,6 +46,24 @@ export class NodeStore {
     return this.db.selectFrom('nodes').selectAll().where('id', '=', nodeId).executeTakeFirst();
   }
 
+  /**
+   * The node's id and public key, asked on every signed request, so recent
+   * hits are kept (see `recentCache`): neither ever changes.
+   */
+  async signer(nodeId: string): Promise<NodeSigner | undefined> {
+    const cached = this.signers.get(nodeId);
+    if (cached) return cached;
+    const node = await this.db.selectFrom('nodes').select(['id', 'public_key']).where('id', '=', nodeId).executeTakeFirst();
+    if (node) this.signers.set(nodeId, node);
+    return node;
+  }
+
+  /** The greatest signed-request timestamp accepted from the node so far, if any. */
+  async lastTimestamp(nodeId: string): Promise<number | null> {
+    const row = await this.db.selectFrom('nodes').select('last_timestamp').where('id', '=', nodeId).executeTakeFirst();
+    return row?.last_timestamp ?? null;
+  }
+
   /** The ids among `nodeIds` that exist. */
   async existing(nodeIds: readonly string[]): Promise<Set<string>> {
     if (nodeIds.length === 0) return new Set();
@@ -48,8 +71,12 @@ export class NodeStore {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Records a re-registration from `at` on; a repeat at the same instant replaces it. */
-  async register(nodeId: string, at: number, change: RegistrationChange): Promise<void> {
+  /**
+   * Records a re-registration from `at` on; a repeat at the same instant
+   * replaces it. With a `guard` (a signed request), the node's replay guard
+   * moves in the same transaction, and a replay throws `ReplayError`.
+   */
+  async register(nodeId: string, at: number, change: RegistrationChange, guard?: ReplayGuard): Promise<void> {
     const row = {
       node_id: nodeId,
       at,
@@ -59,11 +86,14 @@ export class NodeStore {
       provider: change.provider ?? null,
       version: change.version ?? null,
     };
-    await this.db
-      .insertInto('node_registrations')
-      .values(row)
-      .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      if (guard && !(await advanceReplayGuard(trx, guard))) throw new ReplayError();
+      await trx
+        .insertInto('node_registrations')
+        .values(row)
+        .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
+        .execute();
+    });
     this.events.emit('nodes');
   }
 
@@ -93,19 +123,5 @@ export class NodeStore {
       for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
     }
     return result;
-  }
-
-  /**
-   * Moves the node's replay guard to `timestamp` if it is newer than the
-   * last accepted one; false when it is not (a replay).
-   */
-  async advanceTimestamp(nodeId: string, timestamp: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('nodes')
-      .set({ last_timestamp: timestamp })
-      .where('id', '=', nodeId)
-      .where((eb) => eb.or([eb('last_timestamp', 'is', null), eb('last_timestamp', '<', timestamp)]))
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
   }
 }

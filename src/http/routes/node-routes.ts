@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { hasValidSignature } from '../../ingest/node-signature.js';
 import { reportTimeProblem } from '../../ingest/report-window.js';
-import type { NodeRecord } from '../../store/node-store.js';
+import type { NodeSigner } from '../../store/node-store.js';
 import type { NewReport } from '../../store/report-store.js';
+import { ReplayError, type ReplayGuard } from '../../store/replay-guard.js';
 import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
@@ -40,9 +41,9 @@ function bodyTimestamp(body: unknown): number | undefined {
  */
 export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
   // The node named by X-Node-Id, from onRequest to the handler.
-  const signers = new WeakMap<FastifyRequest, NodeRecord>();
+  const signers = new WeakMap<FastifyRequest, NodeSigner>();
 
-  function signerOf(request: FastifyRequest): NodeRecord {
+  function signerOf(request: FastifyRequest): NodeSigner {
     const node = signers.get(request);
     if (!node) throw new Error('signed node route without its onRequest hook');
     return node;
@@ -58,7 +59,7 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     if (header(request, 'x-signature') === undefined) {
       throw ApiError.unauthorized('missing X-Signature header: send the base64 Ed25519 signature of the exact body bytes');
     }
-    const node = UUID.test(nodeId) ? await store.nodes.find(nodeId.toLowerCase()) : undefined;
+    const node = UUID.test(nodeId) ? await store.nodes.signer(nodeId.toLowerCase()) : undefined;
     if (!node) throw ApiError.unauthorized(`unknown node ${JSON.stringify(nodeId.slice(0, 64))} in X-Node-Id`);
     signers.set(request, node);
   }
@@ -80,7 +81,8 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
           "check the node's clock and send milliseconds since the epoch",
       );
     }
-    if (node.last_timestamp !== null && timestamp <= node.last_timestamp) throw replay(timestamp, node.last_timestamp);
+    const last = await store.nodes.lastTimestamp(node.id);
+    if (last !== null && timestamp <= last) throw replay(timestamp, last);
   }
 
   function replay(timestamp: number, last: number | null): ApiError {
@@ -90,16 +92,16 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     );
   }
 
-  // The replay guard is checked before writing (above) and moved only after
-  // the write succeeded, so that it moves only with a 200. Two concurrent
-  // requests may both pass the check; the loser's entries are then already
-  // committed when it gets its 401. That is acceptable: reports are
-  // idempotent (a retry counts them as duplicates), and a registration only
-  // states values the node itself signed within the last 300 s. Moving the
-  // guard first instead would let a failed write consume a timestamp.
-  async function acceptTimestamp(nodeId: string, timestamp: number): Promise<void> {
-    if (!(await store.nodes.advanceTimestamp(nodeId, timestamp))) {
-      throw replay(timestamp, (await store.nodes.find(nodeId))?.last_timestamp ?? null);
+  // The early check above answers most replays without touching the store;
+  // the guard that counts moves inside the transaction that stores the
+  // request's data (ReplayError), so it moves only with a 200 and two
+  // concurrent copies of one request cannot both be stored.
+  async function storeGuarded<T>(nodeId: string, timestamp: number, write: (guard: ReplayGuard) => Promise<T>): Promise<T> {
+    try {
+      return await write({ nodeId, timestamp });
+    } catch (error) {
+      if (error instanceof ReplayError) throw replay(timestamp, await store.nodes.lastTimestamp(nodeId));
+      throw error;
     }
   }
 
@@ -127,8 +129,7 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
         version: requireName('version', body.version),
         ...(body.host !== undefined && { host: requireHost('host', body.host) }),
       };
-      await store.nodes.register(nodeId, clock.now(), change);
-      await acceptTimestamp(nodeId, body.timestamp);
+      await storeGuarded(nodeId, body.timestamp, (guard) => store.nodes.register(nodeId, clock.now(), change, guard));
       return { success: true, message: 'registered' };
     },
   );
@@ -184,8 +185,7 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
         if (message !== undefined) rejected.push({ bucketId: entry.bucketId, createdAt: formatInstant(entry.at), message });
         return message === undefined;
       });
-      const result = await store.reports.ingest(reports);
-      await acceptTimestamp(nodeId, body.timestamp);
+      const result = await storeGuarded(nodeId, body.timestamp, (guard) => store.reports.ingest(reports, guard));
       return { success: true, ...result, rejected };
     },
   );
