@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/app.js';
 import { envToConfig, type Config } from '../../src/config/config.js';
 import { openStore, type Store } from '../../src/store/store.js';
+import { OpenApiConformance } from './openapi-conformance.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './test-stores.js';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
@@ -29,6 +30,39 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Where an inject request went, for matching it to an operation of the OpenAPI document. */
+function requestLine(options: InjectOptions | string): { method: string; url: string } {
+  if (typeof options === 'string') return { method: 'GET', url: options };
+  const target = options.url ?? options.path ?? '/';
+  const url = typeof target === 'string' ? target : target.pathname;
+  return { method: options.method ?? 'GET', url };
+}
+
+/**
+ * Makes every `inject` of `app` (through `call`, a `SignedNode` or
+ * `t.app.inject` itself) assert that the answer is one the OpenAPI document
+ * allows for the request: a documented status, and a body matching its
+ * schema. An answer the document does not describe is a defect of the
+ * document or of the route, whichever test happens to receive it.
+ */
+function checkEveryAnswer(app: FastifyInstance): void {
+  const inject = app.inject.bind(app);
+  const checked = async (options?: InjectOptions | string, ...rest: unknown[]): Promise<LightMyRequestResponse> => {
+    if (options === undefined || rest.length > 0) {
+      throw new Error('the test app checks every answer: call inject(options) and await it (no chain, no callback)');
+    }
+    const response = await inject(options);
+    OpenApiConformance.ofApp(app).assertResponse({
+      ...requestLine(options),
+      status: response.statusCode,
+      contentType: response.headers['content-type'] as string | undefined,
+      body: response.body,
+    });
+    return response;
+  };
+  app.inject = checked as FastifyInstance['inject'];
+}
+
 /**
  * Builds the real app on a fresh database of `kind`, with a hand-moved clock.
  *
@@ -45,6 +79,7 @@ export async function startTestApp(
   const open = async (): Promise<{ app: FastifyInstance; store: Store }> => {
     const store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000 });
     const app = await buildApp({ config, store, clock, operatorToken: OPERATOR_TOKEN });
+    checkEveryAnswer(app);
     return { app, store };
   };
   let current = await open();

@@ -85,7 +85,7 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
         summary: 'Delete a storage bucket, with its reports and statistics',
         tags: ['buckets'],
         params: BucketParams,
-        response: { 200: ActionResponse, ...errorResponses(400, 401, 403, 404, 429) },
+        response: { 200: ActionResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => {

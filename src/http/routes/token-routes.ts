@@ -45,7 +45,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         summary: 'Revoke a token; it stops working at once',
         tags: ['tokens'],
         params: TokenParams,
-        response: { 200: ActionResponse, ...errorResponses(400, 401, 403, 404, 429) },
+        response: { 200: ActionResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => {

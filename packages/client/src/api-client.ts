@@ -1,0 +1,242 @@
+import { HttpError } from './http-error.js';
+import { joinUrl, queryString, segment } from './request-url.js';
+import type {
+  ActionResponse,
+  AddUserToWorkspaceRequest,
+  CreateBucketRequest,
+  CreateBucketResponse,
+  CreateNodeRequest,
+  CreateNodeResponse,
+  CreateUserRequest,
+  CreateUserResponse,
+  CreateUserTokenRequest,
+  CreateUserTokenResponse,
+  CreateWorkspaceRequest,
+  CreateWorkspaceResponse,
+  ErrorResponse,
+  GetBucketNodeStatsRequest,
+  GetBucketNodeStatsResponse,
+  GetBucketsResponse,
+  GetTokensResponse,
+  GetWorkspacesResponse,
+  ImportNodeRegistrationRequest,
+  ImportReportsRequest,
+  ImportReportsResponse,
+  StorageBucketStatusResponse,
+  UpdateUserRoleRequest,
+} from './types.js';
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * The client of the bucket statistics service, with the names and shapes of
+ * the platform's published `ApiClient`: code written against that one works
+ * with only its import changed. Methods are arrow properties, as there, so
+ * they may be passed around unbound.
+ *
+ * @example
+ * const client = new ApiClient('http://127.0.0.1:3000');
+ * client.setAuthToken(process.env.FLASHBACK_TOKEN ?? null);
+ * const { nodeStats } = await client.getBucketNodeStats(bucketId, { day: new Date('2024-01-15T00:00:00Z') });
+ */
+export class ApiClient {
+  private readonly headers: Record<string, string> = { Accept: 'application/json' };
+
+  /**
+   * @param baseURL where the service answers, e.g. `https://stats.example.com` (a trailing `/` is fine).
+   */
+  constructor(private readonly baseURL: string) {}
+
+  /**
+   * Sends `Authorization: Bearer <token>` on every later call. A `null` or
+   * empty token leaves the header as it was, as the platform's client does.
+   *
+   * @example
+   * client.setAuthToken(token);
+   */
+  setAuthToken = (token: string | null): void => {
+    if (token) this.headers.Authorization = `Bearer ${token}`;
+  };
+
+  /**
+   * Per bridge node, the uptime, latencies, version and status of a bucket
+   * for one UTC day. Needs any role in the bucket's workspace.
+   *
+   * @example
+   * const { nodeStats } = await client.getBucketNodeStats(bucketId, { day: new Date('2024-01-15T00:00:00Z') });
+   */
+  getBucketNodeStats = (bucketId: string, data: GetBucketNodeStatsRequest): Promise<GetBucketNodeStatsResponse> =>
+    this.makeRequest<GetBucketNodeStatsResponse>(`bucket/${segment(bucketId)}/stats`, 'POST', data);
+
+  /**
+   * The state of each node serving a bucket now.
+   *
+   * @example
+   * const { nodeStatus } = await client.getStorageBucketStatus(bucketId);
+   */
+  getStorageBucketStatus = (bucketId: string): Promise<StorageBucketStatusResponse> =>
+    this.makeRequest<StorageBucketStatusResponse>(`bucket/${segment(bucketId)}/status`, 'GET', null);
+
+  /**
+   * Creates a bucket in a workspace where the caller is WRITE or ADMIN.
+   *
+   * @example
+   * const { bucketId } = await client.createStorageBucket({ name: 'invoices', workspaceId, storageType: StorageType.S3 });
+   */
+  createStorageBucket = (data: CreateBucketRequest): Promise<CreateBucketResponse> =>
+    this.makeRequest<CreateBucketResponse>('bucket', 'POST', data);
+
+  /**
+   * The buckets of one workspace, or of all the caller's workspaces when
+   * `workspaceId` is left out.
+   *
+   * @example
+   * const { buckets } = await client.getStorageBuckets(workspaceId);
+   */
+  getStorageBuckets = (workspaceId?: string): Promise<GetBucketsResponse> =>
+    this.makeRequest<GetBucketsResponse>('bucket', 'GET', { workspaceId });
+
+  /**
+   * Deletes a bucket with its reports and statistics (WRITE or ADMIN).
+   *
+   * @example
+   * await client.deleteStorageBucket(bucketId);
+   */
+  deleteStorageBucket = (bucketId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`bucket/${segment(bucketId)}`, 'DELETE', null);
+
+  /**
+   * Creates a workspace whose ADMIN is the caller (or, for the operator, the
+   * user named in `ownerId`).
+   *
+   * @example
+   * const { workspace } = await client.createWorkspace({ name: 'Acme' });
+   */
+  createWorkspace = (request: CreateWorkspaceRequest): Promise<CreateWorkspaceResponse> =>
+    this.makeRequest<CreateWorkspaceResponse>('workspace', 'POST', request);
+
+  /**
+   * The caller's workspaces, each with the caller's role.
+   *
+   * @example
+   * const { workspaces } = await client.getWorkspaces();
+   */
+  getWorkspaces = (): Promise<GetWorkspacesResponse> => this.makeRequest<GetWorkspacesResponse>('workspace', 'GET', null);
+
+  /**
+   * Makes a user a member of a workspace (ADMIN of the workspace).
+   *
+   * @example
+   * await client.addUserToWorkspace(workspaceId, { userId, role: AccessType.READ });
+   */
+  addUserToWorkspace = (workspaceId: string, request: AddUserToWorkspaceRequest): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`workspace/${segment(workspaceId)}/users`, 'POST', request);
+
+  /**
+   * Changes a member's role (ADMIN of the workspace; its last ADMIN stays one).
+   *
+   * @example
+   * await client.updateWorkspaceUserRole(workspaceId, userId, { role: AccessType.WRITE });
+   */
+  updateWorkspaceUserRole = (workspaceId: string, userId: string, request: UpdateUserRoleRequest): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`workspace/${segment(workspaceId)}/users/${segment(userId)}`, 'PUT', request);
+
+  /**
+   * Removes a member from a workspace (ADMIN of the workspace).
+   *
+   * @example
+   * await client.removeUserFromWorkspace(workspaceId, userId);
+   */
+  removeUserFromWorkspace = (workspaceId: string, userId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`workspace/${segment(workspaceId)}/users/${segment(userId)}`, 'DELETE', null);
+
+  /**
+   * The caller's tokens that are not revoked, without their secrets.
+   *
+   * @example
+   * const { tokens } = await client.getTokens();
+   */
+  getTokens = (): Promise<GetTokensResponse> => this.makeRequest<GetTokensResponse>('token', 'GET', null);
+
+  /**
+   * Revokes one of the caller's tokens (the operator may revoke any); it
+   * stops working at once.
+   *
+   * @example
+   * await client.revokeToken(tokenId);
+   */
+  revokeToken = (tokenId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`token/${segment(tokenId)}`, 'DELETE', null);
+
+  /**
+   * Creates a user (operator); an email already taken is a 409.
+   *
+   * @example
+   * const { user } = await operator.createUser({ email: 'ada@example.com', name: 'Ada' });
+   */
+  createUser = (request: CreateUserRequest): Promise<CreateUserResponse> =>
+    this.makeRequest<CreateUserResponse>('admin/users', 'POST', request);
+
+  /**
+   * Issues a bearer token to a user (operator); its secret is in the answer only.
+   *
+   * @example
+   * const { token } = await operator.createUserToken(userId, { name: 'laptop' });
+   */
+  createUserToken = (userId: string, request: CreateUserTokenRequest): Promise<CreateUserTokenResponse> =>
+    this.makeRequest<CreateUserTokenResponse>(`admin/users/${segment(userId)}/tokens`, 'POST', request);
+
+  /**
+   * Creates a bridge node with its Ed25519 public key (operator).
+   *
+   * @example
+   * const { node } = await operator.createNode({ ip, host, region: 'us-east-1', provider: 'aws', version: '1.2.3', publicKey });
+   */
+  createNode = (request: CreateNodeRequest): Promise<CreateNodeResponse> =>
+    this.makeRequest<CreateNodeResponse>('admin/nodes', 'POST', request);
+
+  /**
+   * Imports a past re-registration of a node (operator), for migrations and backfills.
+   *
+   * @example
+   * await operator.importNodeRegistration(nodeId, { at: new Date('2024-01-10T00:00:00Z'), version: '1.2.3' });
+   */
+  importNodeRegistration = (nodeId: string, request: ImportNodeRegistrationRequest): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`admin/nodes/${segment(nodeId)}/registrations`, 'POST', request);
+
+  /**
+   * Imports history (operator): reports in bulk, all or nothing.
+   *
+   * @example
+   * const { accepted } = await operator.importReports({ reports: [{ nodeId, bucketId, at, status: NodeStatusType.ONLINE }] });
+   */
+  importReports = (request: ImportReportsRequest): Promise<ImportReportsResponse> =>
+    this.makeRequest<ImportReportsResponse>('admin/reports', 'POST', request);
+
+  /**
+   * The one way every call goes: `data` becomes the query string of a GET
+   * and the JSON body of anything else (a `Date` in it is sent as its ISO
+   * string). A 2xx with an empty body resolves to `null`, which no call of
+   * this service answers; the type says `T` because the platform's does.
+   */
+  private async makeRequest<T>(path: string, method: HttpMethod, data: unknown): Promise<T> {
+    const isGet = method === 'GET';
+    const hasBody = !isGet && data !== undefined && data !== null;
+    const response = await fetch(joinUrl(this.baseURL, path) + (isGet ? queryString(data) : ''), {
+      method,
+      headers: hasBody ? { ...this.headers, 'Content-Type': 'application/json' } : { ...this.headers },
+      ...(hasBody && { body: JSON.stringify(data) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new HttpError(response.status, response.statusText, parseJsonOrNull(text));
+    return (text === '' ? null : JSON.parse(text)) as T;
+  }
+}
+
+function parseJsonOrNull(text: string): ErrorResponse | null {
+  try {
+    return JSON.parse(text) as ErrorResponse;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { expectTypeOf } from 'expect-type';
+import type * as Client from '../packages/client/src/index.js';
+import { AccessType, NodeStatusType, StorageType } from '../packages/client/src/index.js';
+import { ROLES } from '../src/auth/roles.js';
+import type * as Account from '../src/http/schemas/account-schemas.js';
+import { STORAGE_TYPES } from '../src/http/schemas/bucket-schemas.js';
+import type * as Bucket from '../src/http/schemas/bucket-schemas.js';
+import type * as Common from '../src/http/schemas/common-schemas.js';
+import type * as Node from '../src/http/schemas/node-schemas.js';
+import type * as Stats from '../src/http/schemas/stats-schemas.js';
+import type * as Workspace from '../src/http/schemas/workspace-schemas.js';
+import { NODE_STATUSES } from '../src/stats/node-status.js';
+
+/**
+ * A client type as it travels as JSON: a `Date` goes as its ISO string and a
+ * string enum as its values. Everything else (names, optionality, nullability,
+ * the other types) is kept, so that comparing `Wire<ClientType>` with the
+ * schema's `Static` fails on any renamed, missing, extra or retyped field.
+ */
+type Wire<T> = T extends Date
+  ? string
+  : T extends string
+    ? `${T}`
+    : T extends number | boolean | null | undefined
+      ? T
+      : T extends ReadonlyArray<infer Item>
+        ? Array<Wire<Item>>
+        : { [K in keyof T]: Wire<T[K]> };
+
+type Server<S extends TSchema> = Static<S>;
+
+// Every check below is a compile-time one: `npm run typecheck` (tsc -p tsconfig.check.json) fails on a mismatch.
+describe("the client's types match the server's schemas", () => {
+  it('stats and status', () => {
+    expectTypeOf<`${Client.NodeStatusType}`>().toEqualTypeOf<Server<typeof Stats.NodeStatusType>>();
+    expectTypeOf<Wire<Client.GetBucketNodeStatsRequest>>().toEqualTypeOf<Server<typeof Stats.GetBucketNodeStatsRequest>>();
+    expectTypeOf<Wire<Client.BucketNodeStatsDailyInfo>>().toEqualTypeOf<Server<typeof Stats.BucketNodeStatsDailyInfo>>();
+    expectTypeOf<Wire<Client.GetBucketNodeStatsResponse>>().toEqualTypeOf<Server<typeof Stats.GetBucketNodeStatsResponse>>();
+    expectTypeOf<Wire<Client.NodeStatusInfo>>().toEqualTypeOf<Server<typeof Stats.NodeStatusInfo>>();
+    expectTypeOf<Wire<Client.StorageBucketStatusResponse>>().toEqualTypeOf<Server<typeof Stats.StorageBucketStatusResponse>>();
+  });
+
+  it('buckets', () => {
+    expectTypeOf<`${Client.StorageType}`>().toEqualTypeOf<Server<typeof Bucket.StorageType>>();
+    expectTypeOf<Wire<Client.CreateBucketRequest>>().toEqualTypeOf<Server<typeof Bucket.CreateBucketRequest>>();
+    expectTypeOf<Wire<Client.CreateBucketResponse>>().toEqualTypeOf<Server<typeof Bucket.CreateBucketResponse>>();
+    expectTypeOf<Wire<Client.StorageBucket>>().toEqualTypeOf<Server<typeof Bucket.StorageBucket>>();
+    expectTypeOf<Wire<Client.GetBucketsResponse>>().toEqualTypeOf<Server<typeof Bucket.GetBucketsResponse>>();
+    expectTypeOf<{ workspaceId?: Parameters<Client.ApiClient['getStorageBuckets']>[0] }>().toEqualTypeOf<
+      Server<typeof Bucket.GetBucketsQuery>
+    >();
+  });
+
+  it('common answers', () => {
+    expectTypeOf<Wire<Client.ActionResponse>>().toEqualTypeOf<Server<typeof Common.ActionResponse>>();
+    expectTypeOf<Wire<Client.ErrorResponse>>().toEqualTypeOf<Server<typeof Common.ErrorResponse>>();
+    expectTypeOf<Client.HttpError['data']>().toEqualTypeOf<Server<typeof Common.ErrorResponse> | null>();
+  });
+
+  it('workspaces and members', () => {
+    expectTypeOf<`${Client.AccessType}`>().toEqualTypeOf<Server<typeof Workspace.AccessType>>();
+    expectTypeOf<Wire<Client.CreateWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.CreateWorkspaceRequest>>();
+    expectTypeOf<Wire<Client.Workspace>>().toEqualTypeOf<Server<typeof Workspace.Workspace>>();
+    expectTypeOf<Wire<Client.CreateWorkspaceResponse>>().toEqualTypeOf<Server<typeof Workspace.CreateWorkspaceResponse>>();
+    expectTypeOf<Wire<Client.GetWorkspacesResponse>>().toEqualTypeOf<Server<typeof Workspace.GetWorkspacesResponse>>();
+    expectTypeOf<Wire<Client.AddUserToWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.AddUserToWorkspaceRequest>>();
+    expectTypeOf<Wire<Client.UpdateUserRoleRequest>>().toEqualTypeOf<Server<typeof Workspace.UpdateUserRoleRequest>>();
+  });
+
+  it('users and tokens', () => {
+    expectTypeOf<Wire<Client.CreateUserRequest>>().toEqualTypeOf<Server<typeof Account.CreateUserRequest>>();
+    expectTypeOf<Wire<Client.User>>().toEqualTypeOf<Server<typeof Account.User>>();
+    expectTypeOf<Wire<Client.CreateUserResponse>>().toEqualTypeOf<Server<typeof Account.CreateUserResponse>>();
+    expectTypeOf<Wire<Client.CreateUserTokenRequest>>().toEqualTypeOf<Server<typeof Account.CreateTokenRequest>>();
+    expectTypeOf<Wire<Client.CreateUserTokenResponse>>().toEqualTypeOf<Server<typeof Account.CreateTokenResponse>>();
+    expectTypeOf<Wire<Client.TokenInfo>>().toEqualTypeOf<Server<typeof Account.TokenInfo>>();
+    expectTypeOf<Wire<Client.GetTokensResponse>>().toEqualTypeOf<Server<typeof Account.GetTokensResponse>>();
+  });
+
+  it('nodes and imports', () => {
+    expectTypeOf<Wire<Client.CreateNodeRequest>>().toEqualTypeOf<Server<typeof Node.CreateNodeRequest>>();
+    expectTypeOf<Wire<Client.BridgeNode>>().toEqualTypeOf<Server<typeof Node.BridgeNode>>();
+    expectTypeOf<Wire<Client.CreateNodeResponse>>().toEqualTypeOf<Server<typeof Node.CreateNodeResponse>>();
+    expectTypeOf<Wire<Client.ImportNodeRegistrationRequest>>().toEqualTypeOf<Server<typeof Node.ImportRegistrationRequest>>();
+    expectTypeOf<Wire<Client.ImportedReport>>().toEqualTypeOf<Server<typeof Node.ImportedReport>>();
+    expectTypeOf<Wire<Client.ImportReportsRequest>>().toEqualTypeOf<Server<typeof Node.ImportReportsRequest>>();
+    expectTypeOf<Wire<Client.ImportReportsResponse>>().toEqualTypeOf<Server<typeof Node.ImportReportsResponse>>();
+  });
+
+  it('the methods take and give the published types', () => {
+    expectTypeOf<Client.ApiClient['getBucketNodeStats']>().parameters.toEqualTypeOf<
+      [bucketId: string, data: Client.GetBucketNodeStatsRequest]
+    >();
+    expectTypeOf<Client.ApiClient['getBucketNodeStats']>().returns.resolves.toEqualTypeOf<Client.GetBucketNodeStatsResponse>();
+    expectTypeOf<
+      Client.ApiClient['getStorageBucketStatus']
+    >().returns.resolves.toEqualTypeOf<Client.StorageBucketStatusResponse>();
+    expectTypeOf<Client.ApiClient['setAuthToken']>().parameters.toEqualTypeOf<[token: string | null]>();
+  });
+
+  it('would catch a renamed, a missing or a retyped field', () => {
+    type Info = Server<typeof Stats.BucketNodeStatsDailyInfo>;
+    type Renamed = Omit<Client.BucketNodeStatsDailyInfo, 'perc_uptime'> & { percUptime: number };
+    type Missing = Omit<Client.BucketNodeStatsDailyInfo, 'host'>;
+    type Retyped = Omit<Client.BucketNodeStatsDailyInfo, 'avg_latency_ms'> & { avg_latency_ms: number };
+    type MadeRequired = Omit<Client.CreateBucketRequest, 'storageType'> & { storageType: Client.StorageType };
+    type Loosened = Omit<Client.BucketNodeStatsDailyInfo, 'node_status'> & { node_status: string };
+    // @ts-expect-error a renamed field must not pass
+    expectTypeOf<Wire<Renamed>>().toEqualTypeOf<Info>();
+    // @ts-expect-error a missing field must not pass
+    expectTypeOf<Wire<Missing>>().toEqualTypeOf<Info>();
+    // @ts-expect-error a field that loses its null must not pass
+    expectTypeOf<Wire<Retyped>>().toEqualTypeOf<Info>();
+    // @ts-expect-error an optional field made required must not pass
+    expectTypeOf<Wire<MadeRequired>>().toEqualTypeOf<Server<typeof Bucket.CreateBucketRequest>>();
+    // @ts-expect-error a string where the server has an enum must not pass
+    expectTypeOf<Wire<Loosened>>().toEqualTypeOf<Info>();
+  });
+
+  it('gives the enums the values the server accepts', () => {
+    assert.deepEqual(Object.values(NodeStatusType), [...NODE_STATUSES]);
+    assert.deepEqual(Object.values(StorageType), [...STORAGE_TYPES]);
+    assert.deepEqual(Object.values(AccessType), [...ROLES]);
+  });
+});
