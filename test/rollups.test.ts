@@ -118,3 +118,43 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+for (const kind of STORE_KINDS) {
+  describe(`cached answers follow late reports (${kind})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(kind, { now: '2024-03-20T12:00:00.000Z' });
+    });
+    after(() => t.close());
+
+    it('a late report changes the cached answers of its day, the next day and the listing after it', async () => {
+      const { bucketId } = await stage(t, 'late');
+      const nodeId = await createNode(t);
+      await importReports(t, [{ nodeId, bucketId, at: '2024-03-10T12:00:00.000Z', status: 'ONLINE', latencyMs: 5 }]);
+      const days = ['2024-03-09', '2024-03-10', '2024-03-11', '2024-03-17', '2024-03-18'];
+      const before = await Promise.all(days.map((d) => dayStats(t, bucketId, d)));
+      assert.deepEqual(
+        before.map((answer) => answer.length),
+        [0, 1, 1, 1, 0],
+      );
+      await importReports(t, [{ nodeId, bucketId, at: '2024-03-11T23:59:00.000Z', status: 'ONLINE', latencyMs: 7 }]);
+      const after = await Promise.all(days.map((d) => dayStats(t, bucketId, d)));
+      assert.equal(after[2]?.[0]?.last_latency_ms, 7);
+      assert.equal(after[3]?.[0]?.last_updated, '2024-03-11T23:59:00.000Z');
+      assert.equal(after[4]?.length, 1, 'listed again on the 7th day after the late report');
+    });
+
+    it('a report that becomes the earliest of its series moves the start of every later cached day', async () => {
+      const { bucketId } = await stage(t, 'earliest');
+      const nodeId = await createNode(t);
+      await importReports(t, [{ nodeId, bucketId, at: '2024-03-15T12:00:00.000Z', status: 'ONLINE', latencyMs: 5 }]);
+      const [first] = await dayStats(t, bucketId, '2024-03-15');
+      // 180 s ONLINE out of the 12 h since the timeline started.
+      assert.equal(first?.perc_uptime, 0.42);
+      await importReports(t, [{ nodeId, bucketId, at: '2024-03-01T00:00:00.000Z', status: 'OFFLINE' }]);
+      const [moved] = await dayStats(t, bucketId, '2024-03-15');
+      // Now the whole day counts: 180 s out of 24 h.
+      assert.equal(moved?.perc_uptime, 0.21);
+    });
+  });
+}

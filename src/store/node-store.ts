@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile } from '../stats/bucket-day-stats.js';
-import type { Database, NodeTable } from './database-schema.js';
+import type { Database, NodeRegistrationTable, NodeTable } from './database-schema.js';
 import { recentCache } from './recent-cache.js';
 import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { StoreEvents } from './store-events.js';
@@ -17,9 +17,16 @@ export type RegistrationChange = Partial<NodeProfile>;
 
 const PROFILE_FIELDS = ['ip', 'host', 'region', 'provider', 'version'] as const;
 
+/** How a node was created, and its re-registrations, oldest first. */
+interface NodeHistory {
+  created: NodeProfile;
+  changes: Array<Selectable<NodeRegistrationTable>>;
+}
+
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
   private readonly signers = recentCache<NodeSigner>();
+  private readonly histories = recentCache<NodeHistory>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -94,34 +101,46 @@ export class NodeStore {
         .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
         .execute();
     });
+    this.histories.delete(nodeId);
     this.events.emit('nodes');
   }
 
   /**
    * Each node's profile as of `asOf`: its creation values, overridden field
    * by field by the re-registrations dated before `asOf`, oldest first.
+   * Histories are kept (see `recentCache`): every stats answer needs them.
    */
   async profiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
+    await this.loadHistories(nodeIds.filter((id) => !this.histories.has(id)));
     const result = new Map<string, NodeProfile>();
-    if (nodeIds.length === 0) return result;
+    for (const id of nodeIds) {
+      const history = this.histories.get(id);
+      if (!history) continue;
+      const profile = { ...history.created };
+      for (const change of history.changes) {
+        if (change.at >= asOf) break;
+        for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
+      }
+      result.set(id, profile);
+    }
+    return result;
+  }
+
+  private async loadHistories(nodeIds: readonly string[]): Promise<void> {
+    if (nodeIds.length === 0) return;
     const nodes = await this.db
       .selectFrom('nodes')
       .select(['id', ...PROFILE_FIELDS])
       .where('id', 'in', nodeIds)
       .execute();
-    for (const node of nodes) result.set(node.id, { ...node });
     const changes = await this.db
       .selectFrom('node_registrations')
       .selectAll()
       .where('node_id', 'in', nodeIds)
-      .where('at', '<', asOf)
       .orderBy('at')
       .execute();
-    for (const change of changes) {
-      const profile = result.get(change.node_id);
-      if (!profile) continue;
-      for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
+    for (const { id, ...created } of nodes) {
+      this.histories.set(id, { created, changes: changes.filter((c) => c.node_id === id) });
     }
-    return result;
   }
 }

@@ -100,7 +100,7 @@ export class ReportStore {
 
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const { replayed, owner, inserted } = await withRetryOnConflict(() =>
+    const { replayed, owner, inserted, timelineMoved } = await withRetryOnConflict(() =>
       this.db.transaction().execute((trx) => this.writeGroup(trx, group)),
     );
     const accepted = group.map(() => 0);
@@ -110,7 +110,9 @@ export class ReportStore {
       accepted[index] = (accepted[index] ?? 0) + 1;
       touched.set(r.bucketId, (touched.get(r.bucketId) ?? new Set<number>()).add(dayOf(r.at)));
     }
-    for (const [bucketId, days] of touched) this.events.emit('reports', bucketId, [...days]);
+    for (const [bucketId, days] of touched) {
+      this.events.emit('reports', bucketId, timelineMoved.has(bucketId) ? 'all' : [...days]);
+    }
     group.forEach((batch, i) => {
       if (replayed.has(i)) batch.reject(new ReplayError());
       else batch.resolve({ accepted: accepted[i] ?? 0, duplicates: batch.reports.length - (accepted[i] ?? 0) });
@@ -140,7 +142,8 @@ export class ReportStore {
     // One order for every writer, so that concurrent PostgreSQL transactions
     // take their locks in the same sequence.
     unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
-    const inserted = unique.length > 0 ? await new ReportWriter(trx, this.staleAfterMs).write(unique) : [];
-    return { replayed, owner, inserted };
+    const writer = new ReportWriter(trx, this.staleAfterMs);
+    const inserted = unique.length > 0 ? await writer.write(unique) : [];
+    return { replayed, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
   }
 }

@@ -35,6 +35,9 @@ const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nod
  * const stored = await new ReportWriter(trx, 180_000).write(sortedUniqueReports);
  */
 export class ReportWriter {
+  /** Buckets where a report became the earliest of its series (the timeline starts earlier). */
+  readonly timelineMovedBuckets = new Set<string>();
+
   constructor(
     private readonly trx: Transaction<Database>,
     private readonly staleAfterMs: number,
@@ -97,6 +100,7 @@ export class ReportWriter {
       ids.set(pairKey(row.bucket_id, row.node_id), row.id);
       if (first.at < row.first_at) {
         await trx.updateTable('series').set({ first_at: first.at }).where('id', '=', row.id).execute();
+        this.timelineMovedBuckets.add(row.bucket_id);
       }
     }
     return ids;

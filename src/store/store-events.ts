@@ -5,8 +5,12 @@ import { EventEmitter } from 'node:events';
  * caches of derived answers can drop what the change touched.
  */
 export interface StoreEventMap {
-  /** Reports were stored for `bucketId` on `days` (UTC day numbers). */
-  reports: [bucketId: string, days: readonly number[]];
+  /**
+   * Reports were stored for `bucketId` on `days` (UTC day numbers), or
+   * `all` when one became the earliest of its series, which moves the start
+   * of its timeline on every later day.
+   */
+  reports: [bucketId: string, days: readonly number[] | 'all'];
   /** A node's profile changed (creation or re-registration). */
   nodes: [];
   /** A bucket and its data were deleted. */

@@ -72,7 +72,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     buckets: new BucketStore(db, events),
     nodes,
     reports: new ReportStore(db, options.staleAfterMs, events),
-    stats: new StatsStore(db, nodes),
+    stats: new StatsStore(db, nodes, events),
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();

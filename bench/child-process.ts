@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** A child process that printed `ready` (or the service's "listening" log line). */
+export interface Child {
+  process: ChildProcess;
+  /** Peak resident memory so far, in bytes (VmHWM). */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `node args...` and waits until it prints `ready`, or, with
+ * `readyUrl`, until that URL answers 200.
+ *
+ * @example
+ * const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts', '4001', body], {});
+ */
+export async function startChild(args: string[], env: NodeJS.ProcessEnv, readyUrl?: string): Promise<Child> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (!readyUrl && /ready/.test(output)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${output.slice(-2000)}`)));
+    if (readyUrl) {
+      const poll = (): void => void answers(readyUrl).then((ok) => (ok ? resolve() : setTimeout(poll, 100)));
+      poll();
+    }
+  });
+  child.removeAllListeners('exit');
+  child.stdout.resume();
+  child.stderr.resume();
+  return {
+    process: child,
+    peakRss: () => {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : 0;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

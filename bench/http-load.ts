@@ -1,0 +1,40 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+/**
+ * Drives one URL with autocannon: 32 connections for `seconds`.
+ *
+ * @example
+ * const result = await load({ url, method: 'POST', body, headers, seconds: 10 });
+ */
+export async function load(options: {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections?: number;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method,
+    ...(options.body !== undefined && { body: options.body }),
+    headers: { 'content-type': 'application/json', ...options.headers },
+    connections: options.connections ?? 32,
+    duration: options.seconds,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}

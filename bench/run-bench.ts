@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openStore } from '../src/store/store.js';
+import { DAY_MS } from '../src/time/instant.js';
+import { startChild, type Child } from './child-process.js';
+import { load } from './http-load.js';
+import { signedIngestLoad } from './ingest-load.js';
+import { insertBaseline } from './insert-baseline.js';
+import { writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
+import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
+import { startLiveReporters } from './live-reporters.js';
+
+const { values: options } = parseArgs({
+  options: {
+    store: { type: 'string', default: 'sqlite,postgres' },
+    seconds: { type: 'string', default: '10' },
+    'ingest-seconds': { type: 'string', default: '20' },
+  },
+});
+const SECONDS = Number(options.seconds);
+const INGEST_SECONDS = Number(options['ingest-seconds']);
+const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SERVICE_PORT = 4310;
+const BARE_PORT = 4311;
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+async function freshDatabase(kind: string): Promise<{ url: string; bytes: () => Promise<number> }> {
+  if (kind === 'sqlite') {
+    const dir = join('bench-data');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'bench.db');
+    const size = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+    return { url: `sqlite:${file}`, bytes: async () => size(file) + size(`${file}-wal`) };
+  }
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS fbstats_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE fbstats_bench');
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN);
+  url.pathname = '/fbstats_bench';
+  return {
+    url: url.toString(),
+    bytes: async () => {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      await client.query('VACUUM ANALYZE');
+      const { rows } = await client.query<{ size: string }>("select pg_database_size('fbstats_bench') as size");
+      await client.end();
+      return Number(rows[0]?.size ?? 0);
+    },
+  };
+}
+
+async function bareBaseline(body: string): Promise<number> {
+  const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts', String(BARE_PORT), body], {});
+  try {
+    const result = await load({ url: `http://127.0.0.1:${BARE_PORT}/`, method: 'POST', body: '{"day":"x"}', seconds: SECONDS });
+    return result.requestsPerSecond;
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function timeOne(url: string, body: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${USER_TOKEN}` },
+    body,
+  });
+  await response.text();
+  if (response.status !== 200) throw new Error(`stats answered ${response.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+
+async function benchStore(kind: string): Promise<StoreFigures> {
+  log(`\n== ${kind} ==`);
+  const database = await freshDatabase(kind);
+  const now = Date.now();
+  let seeded: Seeded;
+  {
+    const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+    log('seeding 50 nodes × 30 days × 1 report a minute');
+    seeded = await seedHistory(store, now, log);
+    await store.close();
+  }
+  const storageBytesPerMillion = ((await database.bytes()) / seeded.reports) * 1e6;
+
+  const service: Child = await startChild(
+    ['--import', 'tsx', 'src/server.ts'],
+    {
+      DATABASE_URL: database.url,
+      PORT: String(SERVICE_PORT),
+      FLASHBACK_ADMIN_TOKEN: 'bench-operator-token-0123456789',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: 'bench-data',
+    },
+    `http://127.0.0.1:${SERVICE_PORT}/readyz`,
+  );
+  try {
+    const base = `http://127.0.0.1:${SERVICE_PORT}`;
+    const statsUrl = (bucket: string) => `${base}/bucket/${bucket}/stats`;
+    const day = (offset: number): string => new Date(now - offset * DAY_MS).toISOString().slice(0, 10);
+    const headers = { authorization: `Bearer ${USER_TOKEN}` };
+
+    // History independence first, while nothing is cached.
+    await timeOne(statsUrl(seeded.sparseBucket), JSON.stringify({ day: day(20) }));
+    await timeOne(statsUrl(seeded.denseBucket), JSON.stringify({ day: day(20) }));
+    const sparse: number[] = [];
+    const dense: number[] = [];
+    for (let offset = 3; offset < 10; offset++) {
+      sparse.push(await timeOne(statsUrl(seeded.sparseBucket), JSON.stringify({ day: day(offset) })));
+      dense.push(await timeOne(statsUrl(seeded.denseBucket), JSON.stringify({ day: day(offset) })));
+    }
+
+    log('closed day');
+    const closedBody = JSON.stringify({ day: day(1) });
+    const closedBytes = await (
+      await fetch(statsUrl(seeded.denseBucket), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: closedBody,
+      })
+    ).text();
+    const closedBare = await bareBaseline(closedBytes);
+    const closed = await load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: closedBody, headers, seconds: SECONDS });
+
+    log('current day, reports arriving');
+    const reporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
+    const todayBody = JSON.stringify({ day: day(0) });
+    const todayBytes = await (
+      await fetch(statsUrl(seeded.denseBucket), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: todayBody,
+      })
+    ).text();
+    const todayBare = await bareBaseline(todayBytes);
+    const today = await load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: todayBody, headers, seconds: SECONDS });
+    const live = await reporters.stop();
+
+    log('ingest');
+    const ingest = await signedIngestLoad(base, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, INGEST_SECONDS);
+    const ingestBaseline = await insertBaseline(kind as 'sqlite' | 'postgres', database.url, Math.min(INGEST_SECONDS, 10));
+
+    return {
+      kind,
+      reports: seeded.reports,
+      closed: { ...closed, baseline: closedBare, bytes: closedBytes.length },
+      today: { ...today, baseline: todayBare, bytes: todayBytes.length, liveReports: live },
+      history: { sparseMedianMs: median(sparse), denseMedianMs: median(dense) },
+      ingest: { ...ingest, baseline: ingestBaseline },
+      peakRssBytes: service.peakRss(),
+      storageBytesPerMillion,
+    };
+  } finally {
+    await service.stop();
+  }
+}
+
+const figures: StoreFigures[] = [];
+for (const kind of (options.store ?? '').split(',')) figures.push(await benchStore(kind));
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const table = writeBenchmarks('BENCHMARKS.md', figures, {
+  command,
+  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+});
+process.stdout.write(`${table}\n`);
+rmSync('bench-data', { recursive: true, force: true });

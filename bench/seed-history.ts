@@ -1,0 +1,96 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { hashToken } from '../src/auth/token-secret.js';
+import type { NodeStatus } from '../src/stats/node-status.js';
+import type { NewReport } from '../src/store/report-store.js';
+import type { Store } from '../src/store/store.js';
+import { DAY_MS } from '../src/time/instant.js';
+
+export const NODES = 50;
+export const DAYS = 30;
+export const INGEST_NODES = 16;
+export const INGEST_BUCKETS = 100;
+export const USER_TOKEN = 'fbk_bench-user-token-0123456789';
+
+export interface BenchNode {
+  id: string;
+  privateKey: KeyObject;
+}
+
+export interface Seeded {
+  /** 50 nodes × 30 days × one report a minute, ending now. */
+  denseBucket: string;
+  /** The same nodes, one report a day. */
+  sparseBucket: string;
+  ingestBuckets: string[];
+  nodes: BenchNode[];
+  reports: number;
+}
+
+const MINUTE = 60_000;
+
+// A fleet that looks real enough: mostly ONLINE, a node down for an hour a
+// day, latency following the time of day.
+function reportAt(node: number, at: number): { status: NodeStatus; latencyMs: number | null } {
+  const minuteOfDay = Math.floor((at % DAY_MS) / MINUTE);
+  const down = node % 10 === 3 && minuteOfDay >= 600 && minuteOfDay < 660;
+  if (down) return { status: 'OFFLINE', latencyMs: null };
+  return { status: 'ONLINE', latencyMs: 20 + (node % 7) * 5 + Math.round(10 * Math.sin((minuteOfDay / 1440) * 2 * Math.PI)) };
+}
+
+/**
+ * Fills a fresh store with the benchmark's history, through the same
+ * `ReportStore.ingest` the service uses, and prints progress.
+ */
+export async function seedHistory(store: Store, now: number, log: (line: string) => void): Promise<Seeded> {
+  const user = await store.users.create('bench@example.com', 'Bench', now);
+  if (!user) throw new Error('bench user exists: the store is not fresh');
+  await store.tokens.create(user.id, 'bench', hashToken(USER_TOKEN), null, now);
+  const workspace = await store.workspaces.create('bench', user.id, now);
+  const bucket = (name: string) =>
+    store.buckets.create({ name, workspaceId: workspace.id, storageType: 'S3', bucket: null, endpoint: null, region: null }, now);
+  const denseBucket = (await bucket('dense')).id;
+  const sparseBucket = (await bucket('sparse')).id;
+  const ingestBuckets: string[] = [];
+  for (let i = 0; i < INGEST_BUCKETS; i++) ingestBuckets.push((await bucket(`ingest-${i}`)).id);
+
+  const nodes: BenchNode[] = [];
+  for (let i = 0; i < NODES; i++) {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const region = ['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3] as string;
+    const node = await store.nodes.create(
+      {
+        ip: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+        host: `node-${String(i).padStart(2, '0')}-${region}-aws.flashback.tech`,
+        region,
+        provider: 'aws',
+        version: '1.2.3',
+        publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      },
+      now,
+    );
+    nodes.push({ id: node.id, privateKey });
+  }
+
+  const start = Math.floor(now / MINUTE) * MINUTE - DAYS * DAY_MS;
+  let reports = 0;
+  let batch: NewReport[] = [];
+  const flush = async (): Promise<void> => {
+    reports += (await store.reports.ingest(batch)).accepted;
+    batch = [];
+  };
+  const started = Date.now();
+  for (let at = start; at < now; at += MINUTE) {
+    nodes.forEach((node, i) => batch.push({ nodeId: node.id, bucketId: denseBucket, at, ...reportAt(i, at) }));
+    if (at % DAY_MS === 12 * 60 * MINUTE) {
+      nodes.forEach((node, i) => batch.push({ nodeId: node.id, bucketId: sparseBucket, at, ...reportAt(i, at) }));
+    }
+    if (batch.length >= 10_000) await flush();
+    if ((at - start) % DAY_MS === 0 && at > start) {
+      log(
+        `  seeded day ${(at - start) / DAY_MS}/${DAYS}: ${reports} reports, ${Math.round(reports / ((Date.now() - started) / 1000))}/s`,
+      );
+    }
+  }
+  await flush();
+  return { denseBucket, sparseBucket, ingestBuckets, nodes, reports };
+}
