@@ -4,7 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './http/app-context.js';
 import { registerAuthentication } from './http/authenticate.js';
-import { formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
+import { answerClientError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
+import { registerProtection } from './http/protection.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { StatsAnswerCache } from './http/stats-answer-cache.js';
@@ -45,12 +46,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: ONE_MIB,
+    // A slow or stalled client cannot hold a connection for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    clientErrorHandler: answerClientError,
     // Ajv must not coerce: a number where a string belongs is a 400.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     schemaErrorFormatter: formatSchemaErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  await registerProtection(app, config.rateLimitPerMinute);
   registerJsonBody(app);
   registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
 

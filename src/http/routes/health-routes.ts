@@ -9,7 +9,13 @@ const Health = Type.Object({ success: Type.Boolean(), status: Type.String() });
 export const healthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store }) => {
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Health } } },
+    {
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        response: { 200: Health, ...errorResponses(429) },
+      },
+    },
     async () => ({ success: true, status: 'ok' }),
   );
 
@@ -19,7 +25,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
       schema: {
         summary: 'Readiness: the store answers',
         tags: ['operations'],
-        response: { 200: Health, ...errorResponses(503) },
+        response: { 200: Health, ...errorResponses(429, 503) },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Whose budget a request spends: its bearer token, else the node it claims
+ * to be, else its client address (api.md, RATE_LIMIT_PER_MINUTE). Tokens are
+ * hashed so that no secret is kept as a key.
+ */
+function rateLimitKey(request: FastifyRequest): string {
+  const bearer = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer) return `token:${createHash('sha256').update(bearer).digest('base64url').slice(0, 22)}`;
+  const nodeId = request.headers['x-node-id'];
+  if (typeof nodeId === 'string' && nodeId !== '') return `node:${nodeId.toLowerCase().slice(0, 64)}`;
+  return `address:${request.ip}`;
+}
+
+/**
+ * Security headers on every answer, and per-caller rate limits
+ * (429 with Retry-After) unless `perMinute` is 0.
+ */
+export async function registerProtection(app: FastifyInstance, perMinute: number): Promise<void> {
+  // The API answers JSON and the pages it serves load only their own assets.
+  await app.register(helmet, { global: true, crossOriginResourcePolicy: { policy: 'same-origin' } });
+  if (perMinute === 0) return;
+  await app.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: MINUTE_MS,
+    keyGenerator: rateLimitKey,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, `too many requests: at most ${context.max} a minute; retry in ${context.after}`),
+  });
+}
