@@ -1,10 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
 import { dayOf } from '../time/instant.js';
-import type { Database } from './database-schema.js';
-import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
+import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import { ReportWriter, type NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
 import type { StoreEvents } from './store-events.js';
+import type { WriteOps, WriteTransaction } from './write-ops.js';
 
 export type { NewReport } from './report-writer.js';
 
@@ -41,7 +40,7 @@ export class ReportStore {
   private draining = false;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly writeTransaction: WriteTransaction,
     private readonly staleAfterMs: number,
     private readonly events: StoreEvents,
   ) {}
@@ -101,7 +100,7 @@ export class ReportStore {
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
     const { replayed, owner, inserted, timelineMoved } = await withRetryOnConflict(() =>
-      this.db.transaction().execute((trx) => this.writeGroup(trx, group)),
+      this.writeTransaction((ops) => this.writeGroup(ops, group)),
     );
     const accepted = group.map(() => 0);
     const touched = new Map<string, Set<number>>();
@@ -119,14 +118,14 @@ export class ReportStore {
     });
   }
 
-  private async writeGroup(trx: Transaction<Database>, group: PendingBatch[]) {
+  private async writeGroup(ops: WriteOps, group: PendingBatch[]) {
     const replayed = new Set<number>();
     // Guards first, in node order (one lock order for concurrent writers):
     // a replayed batch contributes nothing to the transaction.
     const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
     guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
     for (const { index, guard } of guarded) {
-      if (!(await advanceReplayGuard(trx, guard))) replayed.add(index);
+      if (!(await ops.advanceGuard(guard))) replayed.add(index);
     }
     const owner = new Map<string, number>();
     const unique: NewReport[] = [];
@@ -142,7 +141,7 @@ export class ReportStore {
     // One order for every writer, so that concurrent PostgreSQL transactions
     // take their locks in the same sequence.
     unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
-    const writer = new ReportWriter(trx, this.staleAfterMs);
+    const writer = new ReportWriter(ops, this.staleAfterMs);
     const inserted = unique.length > 0 ? await writer.write(unique) : [];
     return { replayed, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
   }

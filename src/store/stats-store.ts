@@ -1,11 +1,24 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { NodeProfile, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
 import type { Report } from '../stats/node-status.js';
 import type { Database } from './database-schema.js';
 import { reportFromRow, summaryFromRow } from './rollup-rows.js';
 import type { NodeStore } from './node-store.js';
 import { BucketSpanCache } from './bucket-span-cache.js';
+import { statusCode } from './status-codes.js';
 import type { StoreEvents } from './store-events.js';
+
+/** One node's reports on a bucket within one minute, as the latency chart needs them. */
+export interface MinuteLatency {
+  nodeId: string;
+  /** Start of the minute, epoch milliseconds. */
+  minute: number;
+  /** Sum and count of the minute's ONLINE reports that measured a latency. */
+  latencySum: number;
+  latencyCount: number;
+}
+
+const MINUTE_MS = 60_000;
 
 /**
  * The reads behind the stats call, on either store. The rollups of the days
@@ -32,6 +45,52 @@ export class StatsStore implements StatsSource {
       this.earlierDays.set(bucketId, fromDay, toDay - 1, earlier, generation);
     }
     return [...earlier, ...(await this.readSeriesDays(bucketId, toDay, toDay))];
+  }
+
+  /**
+   * The same rows as `seriesDays`, read straight from the store and not
+   * kept: the range call asks for a long span once, which the cache would
+   * only hold in memory.
+   *
+   * @example
+   * const rows = await store.stats.seriesDaysRange(bucketId, 19730, 19767);
+   */
+  seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
+    return this.readSeriesDays(bucketId, fromDay, toDay);
+  }
+
+  /**
+   * Per node and minute, the reports of `bucketId` with `from <= at < to`,
+   * summed in the database: a minute's mean latency for the chart of one day
+   * (at about one report a minute, a day holds 1 440 per node).
+   *
+   * @example
+   * const minutes = await store.stats.minuteLatencies(bucketId, dayStart, dayEnd);
+   */
+  async minuteLatencies(bucketId: string, from: number, to: number): Promise<MinuteLatency[]> {
+    // `at` is an integer column on both stores, so `/` divides as integers.
+    const minute = sql<number>`r.at / ${sql.lit(MINUTE_MS)}`;
+    const measured = sql`r.status = ${sql.lit(statusCode('ONLINE'))} and r.latency_ms is not null`;
+    const rows = await this.db
+      .selectFrom('series as s')
+      .innerJoin('reports as r', 'r.series_id', 's.id')
+      .select('s.node_id')
+      .select(minute.as('minute'))
+      .select(sql<number>`sum(case when ${measured} then r.latency_ms else 0 end)`.as('latency_sum'))
+      .select(sql<number>`count(case when ${measured} then 1 end)`.as('latency_count'))
+      .where('s.bucket_id', '=', bucketId)
+      .where('r.at', '>=', from)
+      .where('r.at', '<', to)
+      .groupBy(['s.node_id', minute])
+      .orderBy('s.node_id')
+      .orderBy(minute)
+      .execute();
+    return rows.map((row) => ({
+      nodeId: row.node_id,
+      minute: Number(row.minute) * MINUTE_MS,
+      latencySum: Number(row.latency_sum),
+      latencyCount: Number(row.latency_count),
+    }));
   }
 
   private async readSeriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {

@@ -2,6 +2,7 @@ import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
 import { isPostgres, type StoreKind } from './dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
+import { KyselyWriteOps } from './kysely-write-ops.js';
 import { openPostgresDatabase } from './postgres/postgres-database.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { BucketStore } from './bucket-store.js';
@@ -13,6 +14,7 @@ import { StoreEvents } from './store-events.js';
 import { TokenStore } from './token-store.js';
 import { UserStore } from './user-store.js';
 import { WorkspaceStore } from './workspace-store.js';
+import type { WriteTransaction } from './write-ops.js';
 
 /** Everything the service persists, behind one object, on SQLite or PostgreSQL. */
 export interface Store {
@@ -39,9 +41,12 @@ export interface StoreOptions {
   log?: (message: string) => void;
 }
 
-function openDatabase(databaseUrl: string): Kysely<Database> {
+function openDatabase(databaseUrl: string): { db: Kysely<Database>; writeTransaction: WriteTransaction } {
   if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgresDatabase(databaseUrl);
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const db = openPostgresDatabase(databaseUrl);
+    return { db, writeTransaction: (work) => db.transaction().execute((trx) => work(new KyselyWriteOps(trx))) };
+  }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
 }
 
@@ -52,7 +57,7 @@ function openDatabase(databaseUrl: string): Kysely<Database> {
  * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const db = openDatabase(options.databaseUrl);
+  const { db, writeTransaction } = openDatabase(options.databaseUrl);
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
@@ -71,7 +76,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     workspaces: new WorkspaceStore(db, events),
     buckets: new BucketStore(db, events),
     nodes,
-    reports: new ReportStore(db, options.staleAfterMs, events),
+    reports: new ReportStore(writeTransaction, options.staleAfterMs, events),
     stats: new StatsStore(db, nodes, events),
     events,
     ping: async () => {

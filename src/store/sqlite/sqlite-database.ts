@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import SqliteDriver from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../database-schema.js';
+import type { WriteTransaction } from '../write-ops.js';
+import { SqliteWriteOps } from './sqlite-write-ops.js';
 
 /**
  * Opens the embedded store at `path`, creating its folder.
@@ -10,14 +12,41 @@ import type { Database } from '../database-schema.js';
  * crash of the process or the machine.
  *
  * @example
- * const db = openSqliteDatabase('./data/flashback.db');
+ * const { db, writeTransaction } = openSqliteDatabase('./data/flashback.db');
  */
-export function openSqliteDatabase(path: string): Kysely<Database> {
+export function openSqliteDatabase(path: string): { db: Kysely<Database>; writeTransaction: WriteTransaction } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDriver(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, writeTransaction: sqliteWriteTransaction(db, sqlite) };
+}
+
+/**
+ * Ingest transactions on SQLite run raw prepared statements on Kysely's
+ * one connection, held for the whole transaction so that no other query
+ * interleaves. The statements are prepared on first use, after migrations.
+ */
+function sqliteWriteTransaction(db: Kysely<Database>, sqlite: SqliteDriver.Database): WriteTransaction {
+  let ops: SqliteWriteOps | undefined;
+  const begin = sqlite.prepare('begin immediate');
+  const commit = sqlite.prepare('commit');
+  const rollback = sqlite.prepare('rollback');
+  return (work) =>
+    db.connection().execute(async () => {
+      ops ??= new SqliteWriteOps(sqlite);
+      // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
+      begin.run();
+      try {
+        const result = await work(ops);
+        commit.run();
+        return result;
+      } catch (error) {
+        if (sqlite.inTransaction) rollback.run();
+        throw error;
+      }
+    });
 }

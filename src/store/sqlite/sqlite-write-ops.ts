@@ -1,0 +1,98 @@
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { DaySummary } from '../../stats/day-summary.js';
+import type { Report } from '../../stats/node-status.js';
+import { DAY_MS } from '../../time/instant.js';
+import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
+import type { ReplayGuard } from '../replay-guard.js';
+import { reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
+import { statusCode } from '../status-codes.js';
+import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../write-ops.js';
+
+type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
+
+/**
+ * The ingest statements on SQLite, as statements prepared once and run row
+ * by row: better-sqlite3 runs them synchronously in microseconds, so the
+ * cost of a batch is the rows it writes, not the building of SQL.
+ * The caller holds the connection and the transaction (single writer: no
+ * locks needed).
+ */
+export class SqliteWriteOps implements WriteOps {
+  private readonly statements: {
+    advanceGuard: Statement<[number, string, number]>;
+    findSeries: Statement<[string, string], SeriesRecord>;
+    insertSeries: Statement<[string, string, number], { id: number }>;
+    moveFirstAt: Statement<[number, number]>;
+    insertReport: Statement<[number, number, number, number | null]>;
+    rollup: Statement<[number, number], DailyRollupTable>;
+    dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
+    saveRollup: Statement<DailyRollupTable>;
+  };
+
+  constructor(sqlite: SqliteDatabase) {
+    this.statements = {
+      advanceGuard: sqlite.prepare(
+        'update nodes set last_timestamp = ? where id = ? and (last_timestamp is null or last_timestamp < ?)',
+      ),
+      findSeries: sqlite.prepare('select id, node_id, bucket_id, first_at from series where bucket_id = ? and node_id = ?'),
+      insertSeries: sqlite.prepare('insert into series (bucket_id, node_id, first_at) values (?, ?, ?) returning id'),
+      moveFirstAt: sqlite.prepare('update series set first_at = ? where id = ?'),
+      insertReport: sqlite.prepare(
+        'insert into reports (series_id, at, status, latency_ms) values (?, ?, ?, ?) on conflict (series_id, at) do nothing',
+      ),
+      rollup: sqlite.prepare('select * from daily_rollups where series_id = ? and day = ?'),
+      dayReports: sqlite.prepare('select at, status, latency_ms from reports where series_id = ? and at >= ? and at < ?'),
+      saveRollup: sqlite.prepare(
+        `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
+           latency_sum, latency_count, report_count)
+         values (@series_id, @day, @first_at, @last_at, @last_status, @last_latency_ms, @inner_online_ms,
+           @latency_sum, @latency_count, @report_count)
+         on conflict (series_id, day) do update set first_at = excluded.first_at, last_at = excluded.last_at,
+           last_status = excluded.last_status, last_latency_ms = excluded.last_latency_ms,
+           inner_online_ms = excluded.inner_online_ms, latency_sum = excluded.latency_sum,
+           latency_count = excluded.latency_count, report_count = excluded.report_count`,
+      ),
+    };
+  }
+
+  async advanceGuard(guard: ReplayGuard): Promise<boolean> {
+    return this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0;
+  }
+
+  async series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]> {
+    return wanted.map(({ bucketId, nodeId, firstAt }) => {
+      const found = this.statements.findSeries.get(bucketId, nodeId);
+      if (found) return { id: found.id, bucketId, nodeId, firstAt: found.first_at };
+      const created = this.statements.insertSeries.get(bucketId, nodeId, firstAt) as { id: number };
+      return { id: created.id, bucketId, nodeId, firstAt };
+    });
+  }
+
+  async moveFirstAt(seriesId: number, firstAt: number): Promise<void> {
+    this.statements.moveFirstAt.run(firstAt, seriesId);
+  }
+
+  async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
+    return reports.filter(
+      ({ seriesId, report }) =>
+        this.statements.insertReport.run(seriesId, report.at, statusCode(report.status), report.latencyMs).changes > 0,
+    );
+  }
+
+  async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {
+    const found = new Map<string, DaySummary>();
+    for (const key of keys) {
+      const row = this.statements.rollup.get(key.seriesId, key.day);
+      if (row) found.set(seriesDayKey(key), summaryFromRow(row));
+    }
+    return found;
+  }
+
+  async dayReports({ seriesId, day }: SeriesDayKey): Promise<Report[]> {
+    return this.statements.dayReports.all(seriesId, day * DAY_MS, (day + 1) * DAY_MS).map(reportFromRow);
+  }
+
+  async saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void> {
+    for (const row of rows) this.statements.saveRollup.run(rowFromSummary(row.seriesId, row.day, row.summary));
+  }
+}

@@ -1,0 +1,49 @@
+import type { DaySummary } from '../stats/day-summary.js';
+import type { Report } from '../stats/node-status.js';
+import type { ReplayGuard } from './replay-guard.js';
+
+/** A (node, bucket) pair with reports. */
+export interface SeriesRow {
+  id: number;
+  bucketId: string;
+  nodeId: string;
+  firstAt: number;
+}
+
+export interface SeriesReport {
+  seriesId: number;
+  report: Report;
+}
+
+export interface SeriesDayKey {
+  seriesId: number;
+  day: number;
+}
+
+/**
+ * The statements of one ingest transaction, batch by batch. `ReportWriter`
+ * holds the logic; each store runs these the fastest way it can (prepared
+ * statements on SQLite, multi-row statements on PostgreSQL).
+ */
+export interface WriteOps {
+  /** Moves the node's replay guard; false for a replay (see `advanceReplayGuard`). */
+  advanceGuard(guard: ReplayGuard): Promise<boolean>;
+  /**
+   * Finds or creates the series of each pair (a new one starts at `firstAt`)
+   * and, where the store has concurrent writers, locks them for the
+   * transaction. Answers the stored rows as they were before this batch.
+   */
+  series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]>;
+  moveFirstAt(seriesId: number, firstAt: number): Promise<void>;
+  /** Inserts reports, skipping repeats of a stored (series, at); answers the new ones. */
+  insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]>;
+  rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>>;
+  /** Every stored report of one series on one UTC day. */
+  dayReports(key: SeriesDayKey): Promise<Report[]>;
+  saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void>;
+}
+
+export const seriesDayKey = (key: SeriesDayKey): string => `${key.seriesId}/${key.day}`;
+
+/** Runs `work` in one write transaction of the store, committing when it resolves. */
+export type WriteTransaction = <T>(work: (ops: WriteOps) => Promise<T>) => Promise<T>;
