@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './auth/operator-token.js';
 import { ConfigError, envToConfig, readEnv, type Config } from './config/config.js';
+import { scheduleRawRetention } from './store/raw-retention.js';
 import { openStore } from './store/store.js';
 
 // The only file that listens: reads the environment once, opens the store,
@@ -33,12 +34,14 @@ async function main(): Promise<void> {
   }
   const operatorToken = resolveOperatorToken(config.adminToken, config.dataDir, log);
   const app = await buildApp({ config, store, operatorToken, logger: { level: config.logLevel } });
+  const stopRetention = scheduleRawRetention(store.db, config.rawRetentionDays, Date.now, (message) => app.log.info(message));
 
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: finishing in-flight requests`);
+    stopRetention();
     app
       .close()
       .then(() => store.close())

@@ -3,10 +3,10 @@ import { summarizeDay } from '../stats/day-summary.js';
 import type { Report } from '../stats/node-status.js';
 import { dayOf } from '../time/instant.js';
 import type { Database } from './database-schema.js';
+import { RAW_DROPPED_KEY } from './raw-retention.js';
 import { reportFromRow, rowFromSummary } from './rollup-rows.js';
 
 const STALE_KEY = 'stale_after_ms';
-const RAW_DROPPED_KEY = 'raw_reports_dropped';
 
 /**
  * Rollups hold ONLINE time cut at the stale limit, so they are only valid

@@ -1,0 +1,65 @@
+import type { Kysely } from 'kysely';
+import { DAY_MS, dayOf } from '../time/instant.js';
+import type { Database } from './database-schema.js';
+
+/** Set once raw reports were dropped: rollups can no longer be rebuilt from them. */
+export const RAW_DROPPED_KEY = 'raw_reports_dropped';
+
+/**
+ * The first UTC day whose raw reports are kept with `RAW_RETENTION_DAYS`
+ * = `retentionDays`: the whole day holding the cutoff instant stays, so
+ * that any report still accepted (at most that old) finds every report of
+ * its own day, which an out-of-order rollup recompute reads.
+ */
+export function firstKeptDay(now: number, retentionDays: number): number {
+  return dayOf(now - retentionDays * DAY_MS);
+}
+
+/**
+ * Deletes raw reports dated before `firstKeptDay`, one series at a time in
+ * short transactions (through the primary key, no extra index), so that
+ * ingest never waits long behind it. Daily rollups stay, and with them the
+ * answers of every past day. Returns the number of reports deleted.
+ *
+ * @example
+ * await dropRawReports(store.db, firstKeptDay(Date.now(), 90));
+ */
+export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: number): Promise<number> {
+  const before = firstKeptDayNumber * DAY_MS;
+  const series = await db.selectFrom('series').select('id').where('first_at', '<', before).orderBy('id').execute();
+  let deleted = 0;
+  for (const { id } of series) {
+    const result = await db.deleteFrom('reports').where('series_id', '=', id).where('at', '<', before).executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  if (deleted > 0) {
+    await db
+      .insertInto('settings')
+      .values({ key: RAW_DROPPED_KEY, value: 'true' })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'true' }))
+      .execute();
+  }
+  return deleted;
+}
+
+/**
+ * Runs `dropRawReports` now and then every hour while the service runs.
+ * Returns a function that stops it.
+ */
+export function scheduleRawRetention(
+  db: Kysely<Database>,
+  retentionDays: number,
+  now: () => number,
+  log: (message: string) => void,
+): () => void {
+  if (retentionDays <= 0) return () => undefined;
+  const run = (): void =>
+    void dropRawReports(db, firstKeptDay(now(), retentionDays)).then(
+      (deleted) => deleted > 0 && log(`raw-report retention: deleted ${deleted} reports older than ${retentionDays} days`),
+      (error: unknown) => log(`raw-report retention failed: ${(error as Error).message}`),
+    );
+  run();
+  const timer = setInterval(run, 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
