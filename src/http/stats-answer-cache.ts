@@ -15,7 +15,8 @@ export class StatsAnswerCache {
     events: StoreEvents,
     private readonly lookbackDays: number,
   ) {
-    this.answers = new BucketSpanCache(events, { dropOnNodeChange: true });
+    // 16 M characters: about a thousand answers of 50 nodes.
+    this.answers = new BucketSpanCache(events, { dropOnNodeChange: true, maxSize: 16_000_000, sizeOf: (body) => body.length });
   }
 
   /** Read before computing an answer; hand it back to `set`. */

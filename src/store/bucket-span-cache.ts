@@ -20,9 +20,15 @@ export class BucketSpanCache<V extends object | string> {
   private readonly generations = new Map<string, number>();
   private globalGeneration = 0;
 
-  constructor(events: StoreEvents, options: { dropOnNodeChange: boolean; maxEntries?: number }) {
+  /**
+   * `maxSize` bounds the memory held, in the units of `sizeOf` (characters
+   * of an answer, rows of a rollup list), so that the cache cannot grow the
+   * process whatever the number of buckets and days asked.
+   */
+  constructor(events: StoreEvents, options: { dropOnNodeChange: boolean; maxSize: number; sizeOf: (value: V) => number }) {
     this.entries = new LRUCache({
-      max: options.maxEntries ?? 20_000,
+      maxSize: options.maxSize,
+      sizeCalculation: (entry) => Math.max(1, options.sizeOf(entry.value)),
       ttl: RECENT_TTL_MS,
       dispose: (_value, key) => this.keysByBucket.get(key.slice(0, key.indexOf('/')))?.delete(key),
     });

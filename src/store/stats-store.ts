@@ -33,7 +33,8 @@ export class StatsStore implements StatsSource {
     private readonly nodes: NodeStore,
     events: StoreEvents,
   ) {
-    this.earlierDays = new BucketSpanCache(events, { dropOnNodeChange: false, maxEntries: 2_000 });
+    // 100 000 rollup rows: the lookbacks of a few hundred buckets of 50 nodes.
+    this.earlierDays = new BucketSpanCache(events, { dropOnNodeChange: false, maxSize: 100_000, sizeOf: (rows) => rows.length });
   }
 
   async seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
