@@ -3,8 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './http/app-context.js';
+import { ApiError } from './http/api-error.js';
 import { registerAuthentication } from './http/authenticate.js';
-import { answerClientError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
+import { dashboardRoutes } from './http/dashboard.js';
+import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -13,6 +15,7 @@ import { adminNodeRoutes } from './http/routes/admin-node-routes.js';
 import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
+import { historyRoutes } from './http/routes/history-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
@@ -50,12 +53,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     clientErrorHandler: answerClientError,
+    // Undecodable or over-long paths, answered in the API's error shape.
+    frameworkErrors: answerFrameworkError,
+    // A request without Host is answered by our own check, in the error shape, not by Node's bare 400.
+    http: { requireHostHeader: false },
+    // Fastify's own 503 while closing lacks the API's error shape; ours is below.
+    return503OnClosing: false,
     // Ajv must not coerce: a number where a string belongs is a 400.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     schemaErrorFormatter: formatSchemaErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ApiError(503, 'the service is shutting down; retry in a moment');
+  });
   await registerProtection(app, config.rateLimitPerMinute);
   registerJsonBody(app);
   registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
@@ -68,12 +84,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   for (const routes of [
     healthRoutes,
     statsRoutes,
+    historyRoutes,
     bucketRoutes,
     workspaceRoutes,
     tokenRoutes,
     adminUserRoutes,
     adminNodeRoutes,
     nodeRoutes,
+    dashboardRoutes,
   ]) {
     await app.register(routes, context);
   }

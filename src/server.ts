@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './auth/operator-token.js';
 import { ConfigError, envToConfig, readEnv, type Config } from './config/config.js';
@@ -37,6 +38,14 @@ async function main(): Promise<void> {
   const stopRetention = scheduleRawRetention(store.db, config.rawRetentionDays, Date.now, (message) => app.log.info(message));
 
   let closing = false;
+  // server.close() closes only the connections idle at that moment: a
+  // keep-alive connection whose request finishes during the shutdown would
+  // hold the exit for keepAliveTimeout (72 s). Close each once it is idle.
+  app.server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    response.once('finish', () => {
+      if (closing) setImmediate(() => app.server.closeIdleConnections());
+    });
+  });
   const shutdown = (signal: string): void => {
     if (closing) return;
     closing = true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendReport, summarizeDay, summarizeReport } from '../src/stats/day-summary.js';
+import { appendReport, summarizeDay, summarizeReport, withoutNewest, type DaySummary } from '../src/stats/day-summary.js';
 import { dayWindow, nodeDayStats, nodeDayStatsFromReports } from '../src/stats/daily-node-stats.js';
 import type { Report } from '../src/stats/node-status.js';
 import { percentHalfUp, roundHalfUp2 } from '../src/stats/rounding.js';
@@ -51,6 +51,13 @@ describe('the engine', () => {
     const appended = worked.slice(1).reduce((s, r) => appendReport(s, r, STALE), summarizeReport(worked[0] as Report));
     assert.deepEqual(reversed, appended);
     assert.equal(appended.innerOnlineMs, 120_000 + 180_000);
+  });
+
+  it('takes the newest reports back out of a summary exactly', () => {
+    for (let keep = 0; keep <= worked.length; keep++) {
+      const taken = withoutNewest(summarizeDay(worked, STALE) as DaySummary, worked[keep - 1], worked.slice(keep), STALE);
+      assert.deepEqual(taken, summarizeDay(worked.slice(0, keep), STALE), `keeping ${keep}`);
+    }
   });
 
   it('carries a status over midnight until it goes stale', () => {

@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
 import { ApiError } from './api-error.js';
 
@@ -46,6 +48,30 @@ function patternMeaning(pattern: string): string {
   return `has the wrong form (expected ${pattern})`;
 }
 
+// What Fastify's router refuses before any route runs; in this API both are where an id belongs.
+const ROUTER_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the path is not valid URL text: a "%" must start an escape such as %2F',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is too long to be an id',
+};
+
+/**
+ * Fastify's `frameworkErrors` option: the answers its router gives by itself
+ * (a path that does not decode, a segment over the router's length limit)
+ * in the API's error shape instead of Fastify's own.
+ *
+ * @example
+ * Fastify({ frameworkErrors: answerFrameworkError })
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message = ROUTER_MESSAGES[error.code];
+  if (message !== undefined) {
+    void reply.status(400).send({ success: false, message });
+    return;
+  }
+  request.log.error({ err: error }, 'request failed');
+  void reply.status(500).send({ success: false, message: 'internal error; it has been logged' });
+}
+
 /** One error shape everywhere: `{"success": false, "message"}`; 5xx details only go to the log. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -63,6 +89,40 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ success: false, message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
   );
+  // HTTP/1.1 requires Host (RFC 9112, 3.2). Node refuses a request without it
+  // with a bare 400 unless it is created with `http: { requireHostHeader: false }`;
+  // then this answers it in the API's shape.
+  app.addHook('onRequest', async (request) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw ApiError.badRequest('an HTTP/1.1 request must carry a Host header');
+    }
+  });
+  // Node answers these two itself, with an empty body or none at all, unless someone listens.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify({
+      success: false,
+      message: `the expectation ${JSON.stringify(request.headers.expect)} is not supported`,
+    });
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
+    response.end(body);
+  });
+  app.server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    answerOnSocket(socket, 404, 'Not Found', `no such endpoint: CONNECT ${request.url ?? ''}`);
+  });
+}
+
+/** Writes one answer in the error shape straight to a socket and closes it. */
+function answerOnSocket(socket: Duplex, status: number, reason: string, message: string): void {
+  if (!socket.writable) return;
+  const body = JSON.stringify({ success: false, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -76,11 +136,6 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
  * Node's bare text or a dropped connection.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
   const [status, reason, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request', 'the request is not valid HTTP'];
-  const body = JSON.stringify({ success: false, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  answerOnSocket(socket, status, reason, message);
 }

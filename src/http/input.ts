@@ -7,12 +7,20 @@ import { ApiError } from './api-error.js';
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// JSON can escape half of a surrogate pair ("\ud800"), which is no character:
+// the stores would keep U+FFFD instead, so what is stored would differ from what was answered.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function requireUnicode(field: string, text: string): void {
+  if (LONE_SURROGATE.test(text)) throw ApiError.badRequest(`${field} holds half of a surrogate pair, which is no character`);
+}
 
 /** A trimmed name of 1-200 characters without control characters. */
 export function requireName(field: string, value: string): string {
   const name = value.trim();
   if (name.length < 1 || name.length > 200) throw ApiError.badRequest(`${field} must be 1-200 characters after trimming`);
   if (CONTROL.test(name)) throw ApiError.badRequest(`${field} may not contain control characters`);
+  requireUnicode(field, name);
   return name;
 }
 
@@ -49,5 +57,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function requireEmail(value: string): string {
   const email = value.trim();
   if (email.length > 254 || !EMAIL.test(email)) throw ApiError.badRequest('email must be an email address');
+  requireUnicode('email', email);
   return email;
 }

@@ -22,6 +22,11 @@ export function registerJsonBody(app: FastifyInstance): void {
     { parseAs: 'buffer' },
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
       request.rawBody = body;
+      // A request to no endpoint is a 404 whatever its body: there is nothing to read it for.
+      if (request.is404) {
+        done(null, undefined);
+        return;
+      }
       let text: string;
       try {
         text = utf8.decode(body);

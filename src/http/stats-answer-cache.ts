@@ -1,4 +1,5 @@
-import { BucketSpanCache } from '../store/bucket-span-cache.js';
+import { BucketSpanCache, type SpanGeneration } from '../store/bucket-span-cache.js';
+import { LAYERED_TTL_MS } from '../store/recent-cache.js';
 import type { StoreEvents } from '../store/store-events.js';
 
 /**
@@ -7,6 +8,8 @@ import type { StoreEvents } from '../store/store-events.js';
  * and of the `lookbackDays` before it (a status carried over midnight, the
  * listing and `last_*`), on where each timeline starts, and on the nodes'
  * registrations: a change to any of those drops it (see `BucketSpanCache`).
+ * An answer is computed from kept rollups and node histories, so it is kept
+ * for half the staleness api.md allows, as they are (`LAYERED_TTL_MS`).
  */
 export class StatsAnswerCache {
   private readonly answers: BucketSpanCache<string>;
@@ -16,11 +19,16 @@ export class StatsAnswerCache {
     private readonly lookbackDays: number,
   ) {
     // 16 M characters: about a thousand answers of 50 nodes.
-    this.answers = new BucketSpanCache(events, { dropOnNodeChange: true, maxSize: 16_000_000, sizeOf: (body) => body.length });
+    this.answers = new BucketSpanCache(events, {
+      dropOnNodeChange: true,
+      maxSize: 16_000_000,
+      sizeOf: (body) => body.length,
+      ttlMs: LAYERED_TTL_MS,
+    });
   }
 
   /** Read before computing an answer; hand it back to `set`. */
-  generation(bucketId: string): string {
+  generation(bucketId: string): SpanGeneration {
     return this.answers.generation(bucketId);
   }
 
@@ -28,7 +36,7 @@ export class StatsAnswerCache {
     return this.answers.get(bucketId, day - this.lookbackDays, day);
   }
 
-  set(bucketId: string, day: number, body: string, generation: string): void {
+  set(bucketId: string, day: number, body: string, generation: SpanGeneration): void {
     this.answers.set(bucketId, day - this.lookbackDays, day, body, generation);
   }
 }

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../time/instant.js';
-import { summarizeDay, type DaySummary } from './day-summary.js';
+import { withoutNewest, type DaySummary } from './day-summary.js';
 import { dayWindow, nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
 import type { Report } from './node-status.js';
 
@@ -26,8 +26,10 @@ export interface NodeProfile {
 export interface StatsSource {
   /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
   seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
-  /** The raw reports of one series with `from <= at < to`. */
+  /** The raw reports of one series with `from <= at < to`, oldest first. */
   seriesReports(seriesId: number, from: number, to: number): Promise<Report[]>;
+  /** The newest raw report of one series with `from <= at < to`. */
+  latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
   nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>>;
 }
@@ -59,6 +61,17 @@ function byHostIpId(a: NodeDayEntry, b: NodeDayEntry): number {
 }
 
 /**
+ * What one series brings to one day's answer: its rollup of that day, and
+ * its newest rollup of the lookback days before it.
+ */
+export interface SeriesDayRollups {
+  nodeId: string;
+  firstAt: number;
+  today?: SeriesDay | undefined;
+  previous?: SeriesDay | undefined;
+}
+
+/**
  * Answers one bucket's UTC day at `now`: one entry per listed node, ordered
  * by host, ip, node id. Reads one rollup row per node and day of the
  * lookback, never the day's raw reports, except on the current day for a
@@ -74,22 +87,45 @@ export async function bucketDayStats(
   now: number,
   settings: StatsSettings,
 ): Promise<NodeDayEntry[]> {
-  const window = dayWindow(day, now);
   const rows = await source.seriesDays(bucketId, day - lookbackDays(settings), day);
 
-  const bySeries = new Map<number, { nodeId: string; firstAt: number; today?: SeriesDay; previous?: SeriesDay }>();
+  const bySeries = new Map<number, SeriesDayRollups>();
   for (const row of rows) {
     const entry = bySeries.get(row.seriesId) ?? { nodeId: row.nodeId, firstAt: row.firstAt };
     if (row.day === day) entry.today = row;
     else if (!entry.previous || row.day > entry.previous.day) entry.previous = row;
     bySeries.set(row.seriesId, entry);
   }
+  return dayEntries(source, bySeries.values(), day, now, settings);
+}
 
+/**
+ * Completes one day's answer from what each series brings to it (see
+ * `SeriesDayRollups`): the engine's numbers for every listed node, with the
+ * node's profile as of the window's end, ordered by host, ip, node id.
+ * Shared by the day and the range calls so that both answer a day alike.
+ *
+ * @example
+ * const entries = await dayEntries(store.stats, [{ nodeId, firstAt, today: row }], 19737, Date.now(), settings);
+ */
+export async function dayEntries(
+  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'>,
+  series: Iterable<SeriesDayRollups>,
+  day: number,
+  now: number,
+  settings: StatsSettings,
+): Promise<NodeDayEntry[]> {
+  const window = dayWindow(day, now);
   const stats: Array<{ nodeId: string; numbers: NodeDayStats }> = [];
-  for (const [seriesId, { nodeId, firstAt, today, previous }] of bySeries) {
+  for (const { nodeId, firstAt, today, previous } of series) {
     let inWindow = today?.summary;
-    if (inWindow && inWindow.lastAt >= window.end) {
-      inWindow = summarizeDay(await source.seriesReports(seriesId, window.start, window.end), settings.staleAfterMs);
+    if (today && inWindow && inWindow.lastAt >= window.end) {
+      // Reports dated after now (a node's clock ahead): take them back out.
+      const [lastKept, dropped] = await Promise.all([
+        source.latestReport(today.seriesId, window.start, window.end),
+        source.seriesReports(today.seriesId, window.end, window.start + DAY_MS),
+      ]);
+      inWindow = withoutNewest(inWindow, lastKept, dropped, settings.staleAfterMs);
     }
     const listed = inWindow !== undefined || (previous !== undefined && previous.day >= day - settings.nodeRetentionDays);
     if (!listed) continue;

@@ -78,3 +78,44 @@ export function summarizeDay(reports: readonly Report[], staleAfterMs: number): 
   if (!first) return undefined;
   return rest.reduce((summary, report) => appendReport(summary, report, staleAfterMs), summarizeReport(first));
 }
+
+/**
+ * The summary of a day's reports before some instant, from the summary of
+ * all of them: `lastKept` is the newest report before that instant
+ * (undefined: the day has none), `dropped` the reports from it on, oldest
+ * first. The current day uses it when a node's clock runs ahead of the
+ * service's, so that it reads a few reports instead of the whole day.
+ *
+ * @example
+ * withoutNewest(summary, { at: t1, status: 'ONLINE', latencyMs: 3 }, [{ at: t2, status: 'OFFLINE', latencyMs: null }], 180_000)
+ */
+export function withoutNewest(
+  summary: DaySummary,
+  lastKept: Report | undefined,
+  dropped: readonly Report[],
+  staleAfterMs: number,
+): DaySummary | undefined {
+  if (!lastKept) return undefined;
+  let innerOnlineMs = summary.innerOnlineMs;
+  let latencySum = summary.latencySum;
+  let latencyCount = summary.latencyCount;
+  let previous = lastKept;
+  for (const report of dropped) {
+    innerOnlineMs -= onlineUntil(previous, report.at, staleAfterMs);
+    if (countsForLatency(report)) {
+      latencySum -= report.latencyMs;
+      latencyCount--;
+    }
+    previous = report;
+  }
+  return {
+    firstAt: summary.firstAt,
+    lastAt: lastKept.at,
+    lastStatus: lastKept.status,
+    lastLatencyMs: lastKept.latencyMs,
+    innerOnlineMs,
+    latencySum: latencyCount === 0 ? 0 : latencySum,
+    latencyCount,
+    reportCount: summary.reportCount - dropped.length,
+  };
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { BucketTable, Database } from './database-schema.js';
-import { recentCache } from './recent-cache.js';
+import { keepRead, recentCache } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type BucketRecord = Selectable<BucketTable>;
@@ -43,8 +44,9 @@ export class BucketStore {
   async find(bucketId: string): Promise<BucketRecord | undefined> {
     const cached = this.byId.get(bucketId);
     if (cached) return cached;
+    const readStartedAt = performance.now();
     const bucket = await this.db.selectFrom('buckets').selectAll().where('id', '=', bucketId).executeTakeFirst();
-    if (bucket) this.byId.set(bucketId, bucket);
+    if (bucket) keepRead(this.byId, bucketId, bucket, readStartedAt);
     return bucket;
   }
 
@@ -53,9 +55,10 @@ export class BucketStore {
     const found = new Set(bucketIds.filter((id) => this.byId.has(id)));
     const unknown = bucketIds.filter((id) => !found.has(id));
     if (unknown.length === 0) return found;
+    const readStartedAt = performance.now();
     const rows = await this.db.selectFrom('buckets').selectAll().where('id', 'in', unknown).execute();
     for (const row of rows) {
-      this.byId.set(row.id, row);
+      keepRead(this.byId, row.id, row, readStartedAt);
       found.add(row.id);
     }
     return found;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile } from '../stats/bucket-day-stats.js';
 import type { Database, NodeRegistrationTable, NodeTable } from './database-schema.js';
-import { recentCache } from './recent-cache.js';
+import { keepRead, LAYERED_TTL_MS, recentCache } from './recent-cache.js';
 import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { StoreEvents } from './store-events.js';
 
@@ -26,7 +27,8 @@ interface NodeHistory {
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
   private readonly signers = recentCache<NodeSigner>();
-  private readonly histories = recentCache<NodeHistory>();
+  // Kept answers are built from these: each layer gets half of the staleness allowed.
+  private readonly histories = recentCache<NodeHistory>(10_000, LAYERED_TTL_MS);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -111,10 +113,16 @@ export class NodeStore {
    * Histories are kept (see `recentCache`): every stats answer needs them.
    */
   async profiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
-    await this.loadHistories(nodeIds.filter((id) => !this.histories.has(id)));
+    // Taken from the cache first: an entry may age out while the others are read.
+    const histories = new Map<string, NodeHistory>();
+    for (const id of nodeIds) {
+      const kept = this.histories.get(id);
+      if (kept) histories.set(id, kept);
+    }
+    for (const [id, history] of await this.loadHistories(nodeIds.filter((id) => !histories.has(id)))) histories.set(id, history);
     const result = new Map<string, NodeProfile>();
     for (const id of nodeIds) {
-      const history = this.histories.get(id);
+      const history = histories.get(id);
       if (!history) continue;
       const profile = { ...history.created };
       for (const change of history.changes) {
@@ -126,8 +134,10 @@ export class NodeStore {
     return result;
   }
 
-  private async loadHistories(nodeIds: readonly string[]): Promise<void> {
-    if (nodeIds.length === 0) return;
+  private async loadHistories(nodeIds: readonly string[]): Promise<Map<string, NodeHistory>> {
+    const loaded = new Map<string, NodeHistory>();
+    if (nodeIds.length === 0) return loaded;
+    const readStartedAt = performance.now();
     const nodes = await this.db
       .selectFrom('nodes')
       .select(['id', ...PROFILE_FIELDS])
@@ -140,7 +150,10 @@ export class NodeStore {
       .orderBy('at')
       .execute();
     for (const { id, ...created } of nodes) {
-      this.histories.set(id, { created, changes: changes.filter((c) => c.node_id === id) });
+      const history = { created, changes: changes.filter((c) => c.node_id === id) };
+      loaded.set(id, history);
+      keepRead(this.histories, id, history, readStartedAt);
     }
+    return loaded;
   }
 }

@@ -5,6 +5,7 @@ import type { Database } from './database-schema.js';
 import { reportFromRow, summaryFromRow } from './rollup-rows.js';
 import type { NodeStore } from './node-store.js';
 import { BucketSpanCache } from './bucket-span-cache.js';
+import { LAYERED_TTL_MS } from './recent-cache.js';
 import { statusCode } from './status-codes.js';
 import type { StoreEvents } from './store-events.js';
 
@@ -34,7 +35,13 @@ export class StatsStore implements StatsSource {
     events: StoreEvents,
   ) {
     // 100 000 rollup rows: the lookbacks of a few hundred buckets of 50 nodes.
-    this.earlierDays = new BucketSpanCache(events, { dropOnNodeChange: false, maxSize: 100_000, sizeOf: (rows) => rows.length });
+    // Closed-day answers are kept and built from these: each layer gets half of the staleness allowed.
+    this.earlierDays = new BucketSpanCache(events, {
+      dropOnNodeChange: false,
+      maxSize: 100_000,
+      sizeOf: (rows) => rows.length,
+      ttlMs: LAYERED_TTL_MS,
+    });
   }
 
   async seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
@@ -111,6 +118,19 @@ export class StatsStore implements StatsSource {
       day: row.day,
       summary: summaryFromRow(row),
     }));
+  }
+
+  async latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined> {
+    const row = await this.db
+      .selectFrom('reports')
+      .select(['at', 'status', 'latency_ms'])
+      .where('series_id', '=', seriesId)
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .orderBy('at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && reportFromRow(row);
   }
 
   async seriesReports(seriesId: number, from: number, to: number): Promise<Report[]> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TokenTable } from './database-schema.js';
-import { recentCache } from './recent-cache.js';
+import { keepRead, recentCache } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type TokenRecord = Selectable<TokenTable>;
@@ -34,8 +35,9 @@ export class TokenStore {
   async findByHash(tokenHash: string): Promise<TokenRecord | undefined> {
     const cached = this.byHash.get(tokenHash);
     if (cached) return cached;
+    const readStartedAt = performance.now();
     const token = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-    if (token) this.byHash.set(tokenHash, token);
+    if (token) keepRead(this.byHash, tokenHash, token, readStartedAt);
     return token;
   }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '../auth/roles.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
-import { recentCache } from './recent-cache.js';
+import { keepRead, recentCache } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type WorkspaceRecord = Selectable<WorkspaceTable>;
@@ -63,13 +64,14 @@ export class WorkspaceStore {
     const key = `${workspaceId}/${userId}`;
     const cached = this.roles.get(key);
     if (cached) return cached.role;
+    const readStartedAt = performance.now();
     const row = await this.db
       .selectFrom('workspace_members')
       .select('role')
       .where('workspace_id', '=', workspaceId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (row) this.roles.set(key, { role: row.role as Role });
+    if (row) keepRead(this.roles, key, { role: row.role as Role }, readStartedAt);
     return row?.role as Role | undefined;
   }
 

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireOperator } from '../../auth/access.js';
 import { reportTimeProblem } from '../../ingest/report-window.js';
@@ -20,7 +20,19 @@ import {
 } from '../schemas/node-schemas.js';
 import { ActionResponse } from '../schemas/common-schemas.js';
 
+// createPublicKey also takes a private key (and derives the public one), which must not be kept.
+function isPrivateKey(pem: string): boolean {
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function requireEd25519Pem(pem: string): string {
+  if (isPrivateKey(pem))
+    throw ApiError.badRequest("publicKey is a private key: send the node's public key (PEM, SPKI), never its private key");
   try {
     if (createPublicKey(pem).asymmetricKeyType === 'ed25519') return pem;
   } catch {

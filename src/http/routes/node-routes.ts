@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasValidSignature } from '../../ingest/node-signature.js';
 import { reportTimeProblem } from '../../ingest/report-window.js';
 import type { NodeSigner } from '../../store/node-store.js';
@@ -9,6 +10,7 @@ import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
+import { readRawBody } from '../raw-body.js';
 import { Id, errorResponses } from '../schemas/common-schemas.js';
 import {
   MAX_STATUS_ENTRIES,
@@ -37,7 +39,8 @@ function bodyTimestamp(body: unknown): number | undefined {
 /**
  * Bridge nodes' signed calls: `POST /node/register` and `POST /node/status`
  * (api.md, "Signed node requests"). Their 401 checks run as hooks, so that a
- * bad credential answers before a too-large or malformed body does.
+ * bad credential answers before a too-large or malformed body does (only a
+ * body over the limit, which is never read, cannot have its signature checked).
  */
 export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
   // The node named by X-Node-Id, from onRequest to the handler.
@@ -64,14 +67,21 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     signers.set(request, node);
   }
 
-  // After the body is parsed, before the schema: the signature covers the raw
-  // bytes, so no body field is trusted until it holds.
-  async function verifySignedBody(request: FastifyRequest): Promise<void> {
+  // Before the body is parsed: the signature covers its exact bytes, so a
+  // forged request is a 401 whatever its media type or JSON (401 comes
+  // first), and no body field is trusted until the signature holds.
+  async function verifySignature(request: FastifyRequest, reply: FastifyReply, payload: Readable): Promise<Readable> {
     const node = signerOf(request);
-    const signature = header(request, 'x-signature') as string;
-    if (!hasValidSignature(request.rawBody ?? Buffer.alloc(0), signature, node.public_key)) {
+    const { bytes, stream } = await readRawBody(request, reply, payload);
+    if (!hasValidSignature(bytes, header(request, 'x-signature') as string, node.public_key)) {
       throw ApiError.unauthorized(`X-Signature is not a valid Ed25519 signature of this body by node ${node.id}`);
     }
+    return stream;
+  }
+
+  // After the body is parsed, before the schema.
+  async function verifyTimestamp(request: FastifyRequest): Promise<void> {
+    const node = signerOf(request);
     const timestamp = bodyTimestamp(request.body);
     if (timestamp === undefined) return;
     const now = clock.now();
@@ -110,7 +120,8 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     {
       config: { access: 'node' },
       onRequest: identifyNode,
-      preValidation: verifySignedBody,
+      preParsing: verifySignature,
+      preValidation: verifyTimestamp,
       schema: {
         summary: 'Re-register a bridge node from now on (signed by the node)',
         description: 'Records new ip, region, provider, version and (if given) host, effective from the moment of the call.',
@@ -139,8 +150,9 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     {
       config: { access: 'node' },
       onRequest: identifyNode,
+      preParsing: verifySignature,
       preValidation: [
-        verifySignedBody,
+        verifyTimestamp,
         // Too many entries is a size problem (413), which outranks a malformed entry (400).
         async (request) => {
           const buckets = (request.body as { buckets?: unknown } | undefined)?.buckets;

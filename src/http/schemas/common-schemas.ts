@@ -18,6 +18,12 @@ export function Nullable<T extends TSchema>(schema: T): TUnsafe<T['static'] | nu
   return Type.Unsafe<T['static'] | null>({ ...rest, type: [type, 'null'] });
 }
 
+/**
+ * A measured latency. An hour bounds it: no probe waits that long, and the
+ * bound keeps a day's latency sum far from overflowing a double.
+ */
+export const LatencyMs = Type.Number({ minimum: 0, maximum: 3_600_000, description: 'Milliseconds, 0 to 3 600 000' });
+
 /** A name: 1-200 characters after trimming, no control characters (checked by `requireName`). */
 export const Name = Type.String({
   minLength: 1,

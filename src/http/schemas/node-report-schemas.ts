@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeOut, DateTimeText, Id, Name, Nullable } from './common-schemas.js';
+import { DateTimeOut, DateTimeText, Id, LatencyMs, Name, Nullable } from './common-schemas.js';
 import { NodeStatusType } from './stats-schemas.js';
 
 const Text = Type.String({ maxLength: 1000 });
@@ -28,7 +28,7 @@ export const RegisterNodeResponse = Type.Object({ success: Type.Boolean(), messa
 export const BucketStatusEntry = Type.Object({
   bucketId: Id,
   status: NodeStatusType,
-  latencyMs: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
+  latencyMs: Type.Optional(Nullable(LatencyMs)),
   createdAt: DateTimeText,
 });
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { DateTimeOut, DateTimeText, Id, Name, Nullable } from './common-schemas.js';
+import { DateTimeOut, DateTimeText, Id, LatencyMs, Name, Nullable } from './common-schemas.js';
 import { NodeStatusType } from './stats-schemas.js';
 
 const Text = Type.String({ maxLength: 1000 });
@@ -42,7 +42,7 @@ export const ImportedReport = Type.Object({
   bucketId: Id,
   at: DateTimeText,
   status: NodeStatusType,
-  latencyMs: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
+  latencyMs: Type.Optional(Nullable(LatencyMs)),
 });
 export const ImportReportsRequest = Type.Object({
   reports: Type.Array(ImportedReport, { description: `At most ${MAX_IMPORT_REPORTS} reports, applied in array order` }),

@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireBucketRole } from '../../auth/access.js';
+import type { NodeDayEntry } from '../../stats/bucket-day-stats.js';
+import { bucketRangeStats, MAX_RANGE_DAYS } from '../../stats/bucket-range-stats.js';
+import { dayWindow } from '../../stats/daily-node-stats.js';
+import { roundHalfUp2 } from '../../stats/rounding.js';
+import type { MinuteLatency } from '../../store/stats-store.js';
+import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
+import { ApiError } from '../api-error.js';
+import type { AppContext } from '../app-context.js';
+import { principalOf } from '../authenticate.js';
+import { errorResponses } from '../schemas/common-schemas.js';
+import {
+  GetBucketLatencyRequest,
+  GetBucketLatencyResponse,
+  GetBucketRangeStatsRequest,
+  GetBucketRangeStatsResponse,
+  type NodeLatencySeries,
+} from '../schemas/history-schemas.js';
+import { BucketParams } from '../schemas/stats-schemas.js';
+
+const dayText = (day: number): string => formatInstant(day * DAY_MS).slice(0, 10);
+
+/** The UTC day of a request field, or a 400 naming the field and the forms it takes. */
+function requireDay(field: string, text: string): number {
+  const day = parseDay(text);
+  if (day === undefined) {
+    throw ApiError.badRequest(
+      `${field} must be a date (2024-01-15) or an RFC 3339 date-time (2024-01-15T00:00:00.000Z); got ${JSON.stringify(text.slice(0, 64))}`,
+    );
+  }
+  return day;
+}
+
+function requireNotAfterToday(field: string, day: number, now: number): void {
+  if (day > dayOf(now)) throw ApiError.badRequest(`${field} ${dayText(day)} is after the current UTC day`);
+}
+
+/** An entry of the range answer: the stats call's fields, plus the node's id and region. */
+function rangeEntry(e: NodeDayEntry) {
+  return {
+    nodeId: e.nodeId,
+    region: e.region,
+    ip: e.ip,
+    host: e.host,
+    perc_uptime: e.percUptime,
+    avg_latency_ms: e.avgLatencyMs,
+    version: e.version,
+    node_status: e.nodeStatus,
+    last_updated: formatInstant(e.lastUpdated),
+    last_latency_ms: e.lastLatencyMs,
+  };
+}
+
+/** Groups the store's per-minute sums by node, in the store's order (node, then minute). */
+function seriesByNode(minutes: readonly MinuteLatency[]): Map<string, Pick<NodeLatencySeries, 'minutes' | 'latencyMs'>> {
+  const byNode = new Map<string, Pick<NodeLatencySeries, 'minutes' | 'latencyMs'>>();
+  for (const m of minutes) {
+    const series = byNode.get(m.nodeId) ?? { minutes: [], latencyMs: [] };
+    byNode.set(m.nodeId, series);
+    series.minutes.push(m.minute);
+    series.latencyMs.push(m.latencyCount > 0 ? roundHalfUp2(m.latencySum / m.latencyCount) : null);
+  }
+  return byNode;
+}
+
+/**
+ * What a dashboard draws: a bucket's daily stats over a span of days
+ * (`POST /bucket/{bucketId}/stats/range`) and one day's latency per node
+ * and minute (`POST /bucket/{bucketId}/latency`).
+ */
+export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats }) => {
+  app.post(
+    '/bucket/:bucketId/stats/range',
+    {
+      config: { access: 'user' },
+      schema: {
+        summary: 'Get Bucket Statistics for a span of days',
+        description:
+          `The daily statistics of every UTC day from \`from\` to \`to\` (both included, at most ${MAX_RANGE_DAYS} days, ` +
+          'not after the current UTC day): each day holds exactly the entries `POST /bucket/{bucketId}/stats` answers ' +
+          "for it, with each node's id and region added. Only members of the bucket's workspace may ask.",
+        tags: ['stats'],
+        params: BucketParams,
+        body: GetBucketRangeStatsRequest,
+        response: { 200: GetBucketRangeStatsResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const from = requireDay('from', request.body.from);
+      const to = requireDay('to', request.body.to);
+      if (from > to) throw ApiError.badRequest(`from ${dayText(from)} is after to ${dayText(to)}`);
+      const now = clock.now();
+      requireNotAfterToday('to', to, now);
+      const span = to - from + 1;
+      if (span > MAX_RANGE_DAYS) {
+        throw ApiError.badRequest(
+          `from ${dayText(from)} to ${dayText(to)} spans ${span} days; at most ${MAX_RANGE_DAYS} may be asked`,
+        );
+      }
+      const bucketId = request.params.bucketId.toLowerCase();
+      await requireBucketRole(store, principalOf(request), bucketId, 'READ');
+
+      const days = await bucketRangeStats(store.stats, bucketId, from, to, now, stats);
+      return {
+        success: true,
+        from: dayText(from),
+        to: dayText(to),
+        days: days.map(({ day, entries }) => ({ day: dayText(day), nodeStats: entries.map(rangeEntry) })),
+      };
+    },
+  );
+
+  app.post(
+    '/bucket/:bucketId/latency',
+    {
+      config: { access: 'user' },
+      schema: {
+        summary: "Get a day's latency per node and minute",
+        description:
+          "For one UTC day (up to now for the current day), each node's reports on the bucket grouped by minute: " +
+          "the mean latency of each minute's ONLINE reports that measured one, for a latency chart. " +
+          "Only members of the bucket's workspace may ask.",
+        tags: ['stats'],
+        params: BucketParams,
+        body: GetBucketLatencyRequest,
+        response: { 200: GetBucketLatencyResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const day = requireDay('day', request.body.day);
+      const now = clock.now();
+      requireNotAfterToday('day', day, now);
+      const bucketId = request.params.bucketId.toLowerCase();
+      await requireBucketRole(store, principalOf(request), bucketId, 'READ');
+
+      const window = dayWindow(day, now);
+      const byNode = seriesByNode(await store.stats.minuteLatencies(bucketId, window.start, window.end));
+      const profiles = await store.stats.nodeProfiles([...byNode.keys()], window.end);
+      const nodes: NodeLatencySeries[] = [];
+      for (const [nodeId, series] of byNode) {
+        const profile = profiles.get(nodeId);
+        if (profile) nodes.push({ nodeId, ip: profile.ip, host: profile.host, region: profile.region, ...series });
+      }
+      nodes.sort((a, b) => compareStrings(a.host, b.host) || compareStrings(a.ip, b.ip) || compareStrings(a.nodeId, b.nodeId));
+      return { success: true, day: dayText(day), nodes };
+    },
+  );
+};
+
+// Code-point order, as the stats call orders its entries (stats-semantics.md).
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

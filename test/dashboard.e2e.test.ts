@@ -1,0 +1,451 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { dashboardRoutesFrom } from '../src/http/dashboard.js';
+import { registerErrorHandling } from '../src/http/error-handler.js';
+import {
+  createBucket,
+  createMember,
+  createNode,
+  createWorkspace,
+  importReports,
+  type ImportedReport,
+} from './helpers/fixtures.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+
+const WEB = fileURLToPath(new URL('../web/', import.meta.url));
+// The README's screenshots are refreshed on demand (UPDATE_SCREENSHOTS=1);
+// an ordinary run saves its own under the temp folder and leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
+  : join(tmpdir(), 'fbstats-dashboard-screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** The newest modification time under `path`. */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(`${path}/${name}`)));
+}
+
+/** Builds the page with Vite unless web/dist is newer than every source of it. */
+async function buildPageIfStale(): Promise<void> {
+  const built = `${WEB}dist/index.html`;
+  const sources = Math.max(newest(`${WEB}src`), newest(`${WEB}index.html`), newest(`${WEB}vite.config.ts`));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ configFile: `${WEB}vite.config.ts`, logLevel: 'warn' });
+}
+
+/**
+ * A month of six nodes' history ending now, with what a dashboard must
+ * show apart: a bad afternoon, a whole day down (0 %), a node that joined
+ * 12 days ago (no data before), one silent long enough to drop out for a
+ * while (0 % while still listed, then no data), one that is OFFLINE now.
+ */
+function sixNodeMonth(nodes: string[], bucketId: string, now: number): ImportedReport[] {
+  const reports: ImportedReport[] = [];
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const ago = (days: number) => today - days * DAY_MS;
+  const [steady, afternoon, dayDown, joined, silent, offlineNow] = nodes as [string, string, string, string, string, string];
+  let wobble = 0;
+  const add = (nodeId: string, at: number, status = 'ONLINE') => {
+    wobble = (wobble * 7 + 13) % 29;
+    const latencyMs = status === 'ONLINE' ? 25 + wobble + (nodes.indexOf(nodeId) % 3) * 15 : null;
+    reports.push({ nodeId, bucketId, at: new Date(at).toISOString(), status, latencyMs });
+  };
+  // Every 10 minutes for 30 days (the service runs with a 20-minute stale time), every minute in the last 3 hours.
+  for (let at = ago(30) + 5 * MINUTE_MS; at < now - MINUTE_MS; at += at < now - 3 * 3_600_000 ? 10 * MINUTE_MS : MINUTE_MS) {
+    add(steady, at);
+    const badAfternoon = at >= ago(3) + 12 * 3_600_000 && at < ago(3) + 18 * 3_600_000;
+    add(afternoon, at + 20_000, badAfternoon ? 'OFFLINE' : 'ONLINE');
+    add(dayDown, at + 30_000, at >= ago(10) && at < ago(9) ? 'OFFLINE' : 'ONLINE');
+    if (at >= ago(12) + 9 * 3_600_000) add(joined, at + 40_000);
+    if (at < ago(20) || at >= ago(9)) add(silent, at + 50_000);
+    const blip = Math.floor(at / (10 * MINUTE_MS)) % 37 === 0;
+    add(offlineNow, at + 10_000, at > now - 30 * MINUTE_MS || blip ? 'OFFLINE' : 'ONLINE');
+  }
+  return reports;
+}
+
+/** Fifty nodes reporting once an hour for 30 days: a large fleet in one bucket. */
+function fleet(nodes: string[], bucketId: string, now: number): ImportedReport[] {
+  const reports: ImportedReport[] = [];
+  for (const [i, nodeId] of nodes.entries()) {
+    for (let at = now - 30 * DAY_MS + i * MINUTE_MS; at < now - MINUTE_MS; at += 3_600_000) {
+      reports.push({
+        nodeId,
+        bucketId,
+        at: new Date(at).toISOString(),
+        status: i % 7 === 0 ? 'OFFLINE' : 'ONLINE',
+        latencyMs: 20 + i,
+      });
+    }
+  }
+  return reports;
+}
+
+async function importAll(t: TestApp, reports: ImportedReport[]): Promise<void> {
+  for (let i = 0; i < reports.length; i += 10_000) await importReports(t, reports.slice(i, i + 10_000));
+}
+
+interface RangeEntry {
+  nodeId: string;
+  region: string;
+  ip: string;
+  host: string;
+  version: string;
+  perc_uptime: number;
+  avg_latency_ms: number | null;
+  node_status: string;
+  last_updated: string;
+  last_latency_ms: number | null;
+}
+
+function band(percent: number | undefined): string {
+  if (percent === undefined) return 'u-none';
+  return percent >= 99.9 ? 'u-top' : percent >= 99 ? 'u-high' : percent >= 95 ? 'u-mid' : percent >= 80 ? 'u-low' : 'u-bad';
+}
+
+describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let member: { userId: string; token: string; tokenId: string };
+  let workspaceId: string;
+  let invoices: string;
+  const cspViolations: string[] = [];
+  const foreignRequests: string[] = [];
+
+  /** The API as the page sees it, for the numbers the page must show. */
+  async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${member.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    assert.equal(res.status, 200, `${method} ${path}`);
+    return (await res.json()) as T;
+  }
+
+  async function openPage(width: number, height = 900): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width, height } });
+    // Reported by the browser itself; the init script runs outside the page's policy.
+    await context.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+      ),
+    );
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/CSP violation|Content.Security.Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(base) && !request.url().startsWith('data:')) foreignRequests.push(request.url());
+    });
+    return { context, page };
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.locator('#token').fill(token);
+    await page.keyboard.press('Enter');
+  }
+
+  /** What every row and bar shows, read from the page. */
+  function readRows(page: Page) {
+    return page.$$eval('.nodes li.node', (rows) =>
+      rows.map((row) => ({
+        nodeId: row.getAttribute('data-node-id'),
+        fields: Object.fromEntries(
+          [...row.querySelectorAll<HTMLElement>('.node-info [data-field]')].map((f): [string, string] => [
+            f.dataset.field ?? '',
+            f.textContent ?? '',
+          ]),
+        ),
+        bars: [...row.querySelectorAll<HTMLElement>('.bar')].map((b) => ({
+          day: b.dataset.day,
+          className: b.className,
+          label: b.getAttribute('aria-label'),
+        })),
+      })),
+    );
+  }
+
+  before(async () => {
+    assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    await buildPageIfStale();
+    t = await startTestApp('sqlite', { now: new Date().toISOString(), env: { STALE_AFTER_SECONDS: '1200' } });
+    // The browser lives in real time, so the service does too.
+    t.clock.now = () => Date.now();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+
+    member = await createMember(t, 'ada@example.com');
+    workspaceId = await createWorkspace(t, member.userId, 'Acme');
+    invoices = await createBucket(t, workspaceId, 'invoices');
+    await createBucket(t, workspaceId, 'backups');
+    const fleetBucket = await createBucket(t, workspaceId, 'fleet');
+    const regions = ['us-east-1', 'eu-west-1', 'ap-south-1', 'us-west-2', 'sa-east-1', 'eu-central-1'];
+    const six: string[] = [];
+    for (const [i, region] of regions.entries()) {
+      const host = `${String.fromCharCode(97 + i)}-${region}-aws.flashback.tech`;
+      six.push(await createNode(t, { host, region, ip: `192.168.1.${100 + i}`, version: i === 3 ? '1.3.0' : '1.2.3' }));
+    }
+    const now = Date.now();
+    await importAll(t, sixNodeMonth(six, invoices, now));
+    const many: string[] = [];
+    for (let i = 0; i < 50; i++)
+      many.push(await createNode(t, { host: `node-${String(i).padStart(2, '0')}.fleet.example`, ip: `10.1.0.${i}` }));
+    await importAll(t, fleet(many, fleetBucket, now));
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  // The tests below run in order and build on each other, as a user would.
+  it("is served at / under the app's Content-Security-Policy, with its hashed files cacheable for ever", async () => {
+    const res = await fetch(`${base}/`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.equal(res.headers.get('cache-control'), 'no-cache');
+    assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const html = await res.text();
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    const asset = await fetch(`${base}${script}`);
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    const missing = await fetch(`${base}/assets/nope.js`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { success: false, message: 'no dashboard file nope.js' });
+    assert.equal((await fetch(`${base}/assets/..%2Fpackage.json`)).status, 400);
+  });
+
+  it('says how to build the page when it is not built', async () => {
+    const bare = Fastify();
+    registerErrorHandling(bare);
+    await bare.register(dashboardRoutesFrom(`${WEB}no-such-dist/`));
+    const res = await bare.inject({ method: 'GET', url: '/' });
+    assert.equal(res.statusCode, 503);
+    assert.match(res.json<{ message: string }>().message, /not built: run npm run build/);
+    await bare.close();
+  });
+
+  it('signs in, opens the bucket of the URL, and shows each node with its 90 days as the API answers them', async () => {
+    const { context, page } = await openPage(1440);
+    await page.goto(`${base}/`);
+    await signIn(page, 'fbk_not-a-token');
+    await page.locator('#sign-in-message', { hasText: 'That token was refused: unknown token' }).waitFor();
+
+    await signIn(page, member.token);
+    // The first bucket by name is empty: the page says so.
+    await page.locator('#status', { hasText: 'No bridge node has reported on this bucket in the last 90 days' }).waitFor();
+    assert.deepEqual(await page.locator('#bucket option').allTextContents(), ['backups', 'fleet', 'invoices']);
+    // The numbers of today move with the clock: the page is checked against the very answer it got.
+    const answered = page.waitForResponse((r) => r.url() === `${base}/bucket/${invoices}/stats/range`);
+    await page.locator('#bucket').selectOption({ label: 'invoices' });
+    const range = (await (await answered).json()) as {
+      from: string;
+      to: string;
+      days: Array<{ day: string; nodeStats: RangeEntry[] }>;
+    };
+    await page.locator('.nodes li.node').nth(5).waitFor();
+    const url = new URL(page.url());
+    assert.match(url.hash, new RegExp(`workspace=${workspaceId}&bucket=${invoices}`));
+    assert.ok(!page.url().includes(member.token), 'the token never reaches the URL');
+
+    // Its closed days are what the API answers any caller, and the page asked for the 90 days ending today.
+    const again = await api<typeof range>('POST', `/bucket/${invoices}/stats/range`, { from: range.from, to: range.to });
+    assert.deepEqual(again.days.slice(0, 89), range.days.slice(0, 89));
+    const realToday = Date.now();
+    const days = [realToday, realToday - DAY_MS].map((at) => new Date(at).toISOString().slice(0, 10));
+    assert.ok(days.includes(range.to), `${range.to} is today (or yesterday, across midnight)`);
+    assert.equal(range.days.length, 90);
+    const today = range.days[89];
+    const rows = await readRows(page);
+    assert.equal(rows.length, 6);
+    for (const row of rows) {
+      const now = today?.nodeStats.find((e) => e.nodeId === row.nodeId);
+      assert.ok(now, `${row.nodeId} is listed today`);
+      assert.deepEqual(row.fields, {
+        host: now.host,
+        ip: now.ip,
+        region: now.region,
+        version: `v${now.version}`,
+        status: now.node_status,
+        'today-uptime': `${now.perc_uptime} %`,
+      });
+      assert.equal(row.bars.length, 90);
+      for (const [i, bar] of row.bars.entries()) {
+        const day = range.days[i];
+        const entry = day?.nodeStats.find((e) => e.nodeId === row.nodeId);
+        assert.equal(bar.day, day?.day);
+        assert.equal(bar.className.split(' ')[1], band(entry?.perc_uptime), `${row.fields.host} ${bar.day}`);
+        if (!entry) assert.equal(bar.label, `${bar.day}: no data`);
+        else assert.ok(bar.label?.startsWith(`${bar.day}: uptime ${entry.perc_uptime} %, average latency `), bar.label ?? '');
+      }
+    }
+    // The history holds every look a bar can take.
+    const looks = new Set(rows.flatMap((r) => r.bars.map((b) => b.className.split(' ')[1])));
+    for (const look of ['u-top', 'u-bad', 'u-none']) assert.ok(looks.has(look), `${look} in ${[...looks].join()}`);
+    assert.ok(rows.some((r) => r.fields.status === 'OFFLINE'));
+
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-wide.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('is usable by keyboard alone: bars show their numbers on focus, Enter opens the day, as the stats call answers it', async () => {
+    const { context, page } = await openPage(1100);
+    await page.goto(`${base}/#workspace=${workspaceId}&bucket=${invoices}`);
+    await page.locator('#token').focus();
+    await page.keyboard.type(member.token);
+    await page.keyboard.press('Enter');
+    await page.locator('.nodes li.node').nth(5).waitFor();
+    assert.equal(await page.locator('.nodes li.node').first().locator('.bar').count(), 30, '30 bars below 1200 px');
+
+    // Tab from the Refresh button into the first strip of bars: its tab stop is today.
+    await page.locator('#refresh').focus();
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.day);
+    const days = await page
+      .locator('.nodes li.node')
+      .first()
+      .locator('.bar')
+      .evaluateAll((bars) => bars.map((b) => (b as HTMLElement).dataset.day));
+    assert.equal(await focused(), days[29]);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowDown');
+    const day = days[26] as string;
+    assert.equal(await focused(), day);
+    const tooltip = page.locator('#tooltip');
+    assert.equal(await tooltip.isVisible(), true);
+    const nodeId = await page.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-node-id'));
+    const stats = await api<{ nodeStats: Array<Omit<RangeEntry, 'nodeId' | 'region'>> }>('POST', `/bucket/${invoices}/stats`, {
+      day,
+    });
+    const range = await api<{ days: Array<{ nodeStats: RangeEntry[] }> }>('POST', `/bucket/${invoices}/stats/range`, {
+      from: day,
+      to: day,
+    });
+    const entry = range.days[0]?.nodeStats.find((e) => e.nodeId === nodeId);
+    assert.ok(entry);
+    assert.match((await tooltip.textContent()) ?? '', new RegExp(`Uptime ${entry.perc_uptime} %`));
+
+    await page.keyboard.press('Enter');
+    await page.locator(`table.day-table[data-day="${day}"]`).waitFor();
+    const table = await page.$$eval('table.day-table tbody tr', (trs) =>
+      trs.map((tr) =>
+        Object.fromEntries(
+          [...tr.querySelectorAll<HTMLElement>('[data-field]')].map((cell): [string, unknown] => [
+            cell.dataset.field ?? '',
+            JSON.parse(cell.dataset.value ?? 'null') as unknown,
+          ]),
+        ),
+      ),
+    );
+    assert.deepEqual(table, stats.nodeStats);
+    assert.match(new URL(page.url()).hash, new RegExp(`day=${day}`));
+    await page.locator('#latency-chart .uplot canvas').first().waitFor();
+    const latency = await api<{ nodes: unknown[] }>('POST', `/bucket/${invoices}/latency`, { day });
+    assert.equal(await page.locator('#latency-chart .u-legend .u-series').count(), latency.nodes.length + 1);
+
+    // Days from the date field, outside the bars shown: the first of the history, and one before it.
+    const older = new Date(Date.parse(`${days[0]}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+    await page.locator('#day').fill(older);
+    await page.locator(`table.day-table[data-day="${older}"]`).waitFor();
+    const olderStats = await api<{ nodeStats: unknown[] }>('POST', `/bucket/${invoices}/stats`, { day: older });
+    assert.equal(await page.locator('table.day-table tbody tr').count(), olderStats.nodeStats.length);
+    const before = new Date(Date.parse(`${older}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+    await page.locator('#day').fill(before);
+    await page.locator('#day-table', { hasText: `No node was listed for this bucket on ${before}` }).waitFor();
+    await page.locator('#latency-status', { hasText: `No latency was measured on ${before}` }).waitFor();
+
+    // Back to the month for the README's picture.
+    await page.locator('.nodes li.node').nth(1).locator('.bar').nth(20).click();
+    await page.locator('#latency-chart .uplot canvas').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('reads at 375 px without scrolling sideways, keeps the session on reload, and signs out', async () => {
+    const { context, page } = await openPage(375, 812);
+    await page.goto(`${base}/#workspace=${workspaceId}&bucket=${invoices}`);
+    await signIn(page, member.token);
+    await page.locator('.nodes li.node').nth(5).waitFor();
+    await page.locator('#latency-chart .uplot canvas').first().waitFor();
+    const width = await page.evaluate(() => document.scrollingElement?.scrollWidth);
+    assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-375.png`, fullPage: true });
+
+    await page.reload();
+    await page.locator('.nodes li.node').nth(5).waitFor();
+    assert.equal(await page.locator('#sign-in').isVisible(), false, 'the tab kept its token');
+    await page.locator('#sign-out').click();
+    await page.locator('#sign-in').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await context.close();
+  });
+
+  it('renders a bucket of 50 nodes', async () => {
+    const { context, page } = await openPage(1440);
+    // A link to a bucket that is gone: the page says so, and shows the workspace's first bucket.
+    await page.goto(`${base}/#workspace=${workspaceId}&bucket=00000000-0000-4000-8000-000000000000`);
+    await signIn(page, member.token);
+    await page.locator('#status', { hasText: 'The bucket of the link is not in this workspace' }).waitFor();
+    assert.equal(await page.locator('#bucket option:checked').textContent(), 'backups');
+    await page.locator('#bucket').selectOption({ label: 'fleet' });
+    await page.locator('.nodes li.node').nth(49).waitFor();
+    assert.equal(await page.locator('.nodes .bar').count(), 50 * 90);
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.locator('.nodes li.node').first().locator('.bar').nth(29).waitFor();
+    assert.equal(await page.locator('.nodes li.node').first().locator('.bar').count(), 30);
+    const width = await page.evaluate(() => document.scrollingElement?.scrollWidth);
+    assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    await context.close();
+  });
+
+  it('sends a user whose token was revoked back to sign-in, saying why', async () => {
+    const { context, page } = await openPage(1100);
+    const second = await t.call({ method: 'POST', url: `/admin/users/${member.userId}/tokens`, payload: { name: 'browser' } });
+    const { token, tokenId } = second.json<{ token: string; tokenId: string }>();
+    await page.goto(`${base}/#workspace=${workspaceId}&bucket=${invoices}`);
+    await signIn(page, token);
+    await page.locator('.nodes li.node').nth(5).waitFor();
+    const revoked = await t.call({ method: 'DELETE', url: `/token/${tokenId}` });
+    assert.equal(revoked.statusCode, 200, revoked.body);
+    await page.locator('#refresh').click();
+    await page.locator('#sign-in-message', { hasText: 'this token was revoked' }).waitFor();
+    assert.equal(await page.locator('#dashboard').isVisible(), false);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await context.close();
+  });
+
+  it('broke no rule of the Content-Security-Policy and loaded nothing from elsewhere', () => {
+    assert.deepEqual(cspViolations, []);
+    assert.deepEqual(foreignRequests, []);
+  });
+});

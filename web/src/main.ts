@@ -1,0 +1,218 @@
+import type uPlot from 'uplot';
+import { Api, ServiceError, type RangeAnswer, type RangeEntry } from './api.js';
+import { wireBars } from './bar-keys.js';
+import { renderDayTable } from './day-table.js';
+import { dayOf, daysEnding } from './format.js';
+import { chartWidth, drawLatencyChart } from './latency-chart.js';
+import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
+import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
+import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
+import './styles.css';
+
+const wide = window.matchMedia('(min-width: 1200px)');
+const dayCount = (): number => (wide.matches ? 90 : 30);
+
+let api: Api | undefined;
+let selection: Selection = readSelection();
+let shown: { bucketId: string; answer: RangeAnswer } | undefined;
+let chart: uPlot | undefined;
+// Each load takes a ticket; an answer that arrives after a newer load started is dropped.
+let ticket = 0;
+// Said once the bucket is shown: why it is not the one the link named.
+let notice = '';
+
+const today = (): string => dayOf(api?.now() ?? Date.now());
+
+/** Where every failure ends: a refused token signs out; the rest is said where it happened. */
+function fail(error: unknown, region: HTMLElement, what: string): void {
+  if (error instanceof ServiceError && error.status === 401) {
+    signOut(`Signed out: the service no longer accepts your token (${error.message}). Sign in with a valid token.`);
+    return;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof ServiceError && error.status === 403 ? ' Ask an admin of its workspace for access.' : '';
+  say(region, `Could not load ${what}: ${reason}.${hint}`, 'error');
+}
+
+function signOut(message = ''): void {
+  forgetToken();
+  api = undefined;
+  shown = undefined;
+  ticket++;
+  chart?.destroy();
+  chart = undefined;
+  showSignIn(message);
+}
+
+/** Checks the token by listing the workspaces; `resumed`: the tab already held it (a reload). */
+async function signIn(token: string, resumed: boolean): Promise<void> {
+  const candidate = new Api(token);
+  if (resumed) {
+    showDashboard();
+    say(page.status, 'Signing in…', 'loading');
+  } else say(page.signInMessage, 'Checking the token…', 'loading');
+  try {
+    const { workspaces } = await candidate.workspaces();
+    saveToken(token);
+    api = candidate;
+    showDashboard();
+    await openWorkspaces(workspaces);
+  } catch (error) {
+    if (error instanceof ServiceError && error.status === 401) signOut(`That token was refused: ${error.message}.`);
+    else if (resumed) fail(error, page.status, 'the workspaces');
+    else say(page.signInMessage, error instanceof Error ? error.message : String(error), 'error');
+  }
+}
+
+async function openWorkspaces(workspaces: Array<{ id: string; name: string }>): Promise<void> {
+  const linked = selection.workspace;
+  selection.workspace = fillSelect(page.workspace, workspaces, linked);
+  if (linked && linked !== selection.workspace) notice = 'The workspace of the link is not one of yours.';
+  if (!selection.workspace) {
+    clearBucket('You are not a member of any workspace yet: ask an admin of a workspace to add you.');
+    return;
+  }
+  await openWorkspace();
+}
+
+async function openWorkspace(): Promise<void> {
+  if (!api || !selection.workspace) return;
+  const mine = ++ticket;
+  say(page.status, 'Loading the buckets…', 'loading');
+  try {
+    const { buckets } = await api.buckets(selection.workspace);
+    if (mine !== ticket) return;
+    const linked = selection.bucket;
+    selection.bucket = fillSelect(page.bucket, buckets, linked);
+    if (linked && linked !== selection.bucket) notice ||= 'The bucket of the link is not in this workspace (deleted?).';
+    if (!selection.bucket) clearBucket('This workspace has no bucket yet.');
+    else await openBucket();
+  } catch (error) {
+    if (mine === ticket) fail(error, page.status, 'the buckets');
+  }
+}
+
+function clearBucket(message: string): void {
+  writeSelection({ workspace: selection.workspace });
+  shown = undefined;
+  page.nodes.replaceChildren();
+  page.nodesSection.hidden = true;
+  page.daySection.hidden = true;
+  say(page.status, [notice, message].filter(Boolean).join(' '), 'empty');
+  notice = '';
+}
+
+async function openBucket(): Promise<void> {
+  if (!api || !selection.bucket) return;
+  const mine = ++ticket;
+  const bucketId = selection.bucket;
+  const count = dayCount();
+  page.nodes.setAttribute('aria-busy', 'true');
+  say(page.status, `Loading the last ${count} days of ${page.bucket.selectedOptions[0]?.text ?? 'the bucket'}…`, 'loading');
+  try {
+    const last = today();
+    const days = daysEnding(last, count);
+    const answer = await api.range(bucketId, days[0] as string, last);
+    if (mine !== ticket) return;
+    shown = { bucketId, answer };
+    const nodes = nodeHistories(answer.days);
+    page.nodesSection.hidden = nodes.length === 0;
+    page.nodesTitle.textContent = `Nodes: ${nodes.length}, daily uptime over the last ${count} days`;
+    page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to));
+    page.day.max = answer.to;
+    const empty = nodes.length === 0 ? `No bridge node has reported on this bucket in the last ${count} days.` : '';
+    say(page.status, [notice, empty].filter(Boolean).join(' '), 'empty');
+    notice = '';
+    await openDay(selection.day ?? answer.to);
+  } catch (error) {
+    if (mine === ticket) fail(error, page.status, 'the bucket');
+  } finally {
+    if (mine === ticket) page.nodes.removeAttribute('aria-busy');
+  }
+}
+
+async function openDay(asked: string): Promise<void> {
+  if (!api || !shown) return;
+  const { bucketId, answer } = shown;
+  const day = asked > answer.to ? answer.to : asked;
+  const mine = ticket;
+  selection.day = day;
+  writeSelection(selection);
+  markSelectedDay(page.nodes, day);
+  page.daySection.hidden = false;
+  page.day.value = day;
+  page.dayTitle.textContent = `${day}${day === answer.to ? ' (today)' : ''}`;
+  let entries: RangeEntry[] | undefined = answer.days.find((d) => d.day === day)?.nodeStats;
+  page.dayTable.setAttribute('aria-busy', 'true');
+  try {
+    entries ??= (await api.range(bucketId, day, day)).days[0]?.nodeStats ?? [];
+    if (mine !== ticket || selection.day !== day) return;
+    page.dayTable.replaceChildren(renderDayTable(day, entries, day === answer.to));
+  } catch (error) {
+    if (mine === ticket) fail(error, page.dayTable, `the numbers of ${day}`);
+  } finally {
+    page.dayTable.removeAttribute('aria-busy');
+  }
+  await openLatency(bucketId, day, mine);
+}
+
+async function openLatency(bucketId: string, day: string, mine: number): Promise<void> {
+  if (!api) return;
+  chart?.destroy();
+  chart = undefined;
+  page.latencyChart.replaceChildren();
+  say(page.latencyStatus, `Loading the latency of ${day}…`, 'loading');
+  try {
+    const latency = await api.latency(bucketId, day);
+    if (mine !== ticket || selection.day !== day) return;
+    if (!latency.nodes.some((n) => n.latencyMs.some((v) => v !== null))) {
+      say(page.latencyStatus, `No latency was measured on ${day}.`, 'empty');
+      return;
+    }
+    say(page.latencyStatus, '');
+    page.latencyChart.setAttribute('aria-label', `Latency per minute of ${latency.nodes.length} nodes on ${day}, UTC`);
+    chart = drawLatencyChart(page.latencyChart, latency);
+  } catch (error) {
+    if (mine === ticket) fail(error, page.latencyStatus, `the latency of ${day}`);
+  }
+}
+
+page.signInForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = page.token.value.trim();
+  if (token === '') say(page.signInMessage, 'Paste an API token first.', 'error');
+  else void signIn(token, false);
+});
+page.signOut.addEventListener('click', () => signOut('Signed out. The token was removed from this tab.'));
+page.workspace.addEventListener('change', () => {
+  selection = { workspace: page.workspace.value };
+  void openWorkspace();
+});
+page.bucket.addEventListener('change', () => {
+  selection = { workspace: selection.workspace, bucket: page.bucket.value, day: selection.day };
+  void openBucket();
+});
+page.refresh.addEventListener('click', () => void openBucket());
+page.day.addEventListener('change', () => {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(page.day.value)) void openDay(page.day.value);
+});
+wireBars(page.nodes, page.tooltip, (day) => void openDay(day));
+wide.addEventListener('change', () => void openBucket());
+window.addEventListener('resize', () => chart?.setSize({ width: chartWidth(page.latencyChart), height: 260 }));
+window.addEventListener('hashchange', () => {
+  const next = readSelection();
+  const sameBucket = next.workspace === selection.workspace && next.bucket === selection.bucket;
+  selection = next;
+  if (!api) return;
+  if (sameBucket && next.day) void openDay(next.day);
+  else
+    void api.workspaces().then(
+      ({ workspaces }) => openWorkspaces(workspaces),
+      (error: unknown) => fail(error, page.status, 'the workspaces'),
+    );
+});
+
+renderLegend();
+const saved = readToken();
+if (saved) void signIn(saved, true);
+else showSignIn();
