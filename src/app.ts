@@ -9,6 +9,7 @@ import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
 import { registerJsonBody } from './http/json-body.js';
+import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { StatsAnswerCache } from './http/stats-answer-cache.js';
 import { adminNodeRoutes } from './http/routes/admin-node-routes.js';
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
 
   await registerOpenApi(app, SERVICE_VERSION);
+  registerMetrics(app, store.events);
 
   const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
   const answers = new StatsAnswerCache(store.events, lookbackDays(stats));

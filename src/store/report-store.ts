@@ -112,6 +112,8 @@ export class ReportStore {
     for (const [bucketId, days] of touched) {
       this.events.emit('reports', bucketId, timelineMoved.has(bucketId) ? 'all' : [...days]);
     }
+    const received = group.reduce((sum, batch, i) => sum + (replayed.has(i) ? 0 : batch.reports.length), 0);
+    this.events.emit('ingested', inserted.length, received - inserted.length);
     group.forEach((batch, i) => {
       if (replayed.has(i)) batch.reject(new ReplayError());
       else batch.resolve({ accepted: accepted[i] ?? 0, duplicates: batch.reports.length - (accepted[i] ?? 0) });

@@ -11,6 +11,8 @@ export interface StoreEventMap {
    * of its timeline on every later day.
    */
   reports: [bucketId: string, days: readonly number[] | 'all'];
+  /** An ingest transaction committed: how many reports it stored, and how many were repeats. */
+  ingested: [stored: number, duplicates: number];
   /** A node's profile changed (creation or re-registration). */
   nodes: [];
   /** A bucket and its data were deleted. */

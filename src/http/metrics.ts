@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { StoreEvents } from '../store/store-events.js';
+import { errorResponses } from './schemas/common-schemas.js';
+
+/**
+ * `GET /metrics` in Prometheus' text format: the process (memory, event
+ * loop lag, GC), every answer by route and status with its duration, and
+ * the reports stored and repeated. Each app has its own registry, so tests
+ * can build several apps in one process.
+ */
+export function registerMetrics(app: FastifyInstance, events: StoreEvents): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const answers = new Histogram({
+    name: 'fbstats_http_request_duration_seconds',
+    help: 'Time to answer, by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const reports = new Counter({
+    name: 'fbstats_reports_total',
+    help: 'Reports received through ingest, by outcome (stored or duplicate)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  events.on('ingested', (stored, duplicates) => {
+    reports.inc({ outcome: 'stored' }, stored);
+    reports.inc({ outcome: 'duplicate' }, duplicates);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, not the URL: ids would make one series per bucket.
+    const route = request.routeOptions.url ?? 'unknown';
+    answers.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        summary: 'Metrics in the Prometheus text format',
+        tags: ['operations'],
+        response: {
+          200: { description: 'Prometheus exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          ...errorResponses(429),
+        },
+      },
+    },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
