@@ -11,6 +11,7 @@ export interface StoreFigures {
   ingest: IngestLoadResult & { baseline: number };
   peakRssBytes: number;
   storageBytesPerMillion: number;
+  soak: { seconds: number; queries: number; reports: number; errors: number; rssEarlyBytes: number; rssLateBytes: number };
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
@@ -49,6 +50,12 @@ function rows(f: StoreFigures): string[][] {
       verdict(ingestRatio >= ingestGoal),
     ],
     ['Peak server RSS', `${fixed(rssMb, 0)} MB`, '≤ 200 MB', verdict(rssMb <= 200)],
+    [
+      `Soak: ${f.soak.seconds} s of steady queries (300/s) and live reports`,
+      `${f.soak.queries} queries, ${f.soak.reports} reports, ${f.soak.errors} errors; RSS ${fixed(f.soak.rssEarlyBytes / 2 ** 20, 0)} MB early, ${fixed(f.soak.rssLateBytes / 2 ** 20, 0)} MB at the end`,
+      '0 errors, flat memory',
+      verdict(f.soak.errors === 0 && f.soak.rssLateBytes <= f.soak.rssEarlyBytes * 1.2),
+    ],
     ['Storage per million reports', `${fixed(f.storageBytesPerMillion / 2 ** 20, 1)} MiB (${f.reports} reports stored)`, '', ''],
   ];
 }

@@ -6,7 +6,14 @@ export interface Child {
   process: ChildProcess;
   /** Peak resident memory so far, in bytes (VmHWM). */
   peakRss(): number;
+  /** Resident memory now, in bytes (VmRSS). */
+  rss(): number;
   stop(): Promise<void>;
+}
+
+function memoryOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -45,10 +52,8 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, readyUr
   child.stderr.resume();
   return {
     process: child,
-    peakRss: () => {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      return match ? Number(match[1]) * 1024 : 0;
-    },
+    peakRss: () => memoryOf(child.pid, 'VmHWM'),
+    rss: () => memoryOf(child.pid, 'VmRSS'),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -21,6 +21,8 @@ export async function load(options: {
   headers?: Record<string, string>;
   seconds: number;
   connections?: number;
+  /** Requests per second in all; unset: as fast as the server answers. */
+  rate?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
@@ -29,6 +31,7 @@ export async function load(options: {
     headers: { 'content-type': 'application/json', ...options.headers },
     connections: options.connections ?? 32,
     duration: options.seconds,
+    ...(options.rate !== undefined && { overallRate: options.rate }),
   });
   return {
     requestsPerSecond: result.requests.average,

@@ -18,10 +18,12 @@ const { values: options } = parseArgs({
     store: { type: 'string', default: 'sqlite,postgres' },
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
+    'soak-seconds': { type: 'string', default: '60' },
   },
 });
 const SECONDS = Number(options.seconds);
 const INGEST_SECONDS = Number(options['ingest-seconds']);
+const SOAK_SECONDS = Number(options['soak-seconds']);
 const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SERVICE_PORT = 4310;
 const BARE_PORT = 4311;
@@ -154,9 +156,46 @@ async function benchStore(kind: string): Promise<StoreFigures> {
     const ingest = await signedIngestLoad(base, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, INGEST_SECONDS);
     const ingestBaseline = await insertBaseline(kind as 'sqlite' | 'postgres', database.url, Math.min(INGEST_SECONDS, 10));
 
+    log('soak: steady mixed ingest and queries');
+    const soakReporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
+    const rssSamples: number[] = [];
+    const sampler = setInterval(() => rssSamples.push(service.rss()), 1000);
+    const [soakToday, soakPast] = await Promise.all([
+      load({
+        url: statsUrl(seeded.denseBucket),
+        method: 'POST',
+        body: todayBody,
+        headers,
+        seconds: SOAK_SECONDS,
+        connections: 4,
+        rate: 100,
+      }),
+      load({
+        url: statsUrl(seeded.sparseBucket),
+        method: 'POST',
+        body: closedBody,
+        headers,
+        seconds: SOAK_SECONDS,
+        connections: 4,
+        rate: 200,
+      }),
+    ]);
+    clearInterval(sampler);
+    const soakReports = await soakReporters.stop();
+    const tenth = Math.max(1, Math.floor(rssSamples.length / 10));
+    const soak = {
+      seconds: SOAK_SECONDS,
+      queries: Math.round((soakToday.requestsPerSecond + soakPast.requestsPerSecond) * SOAK_SECONDS),
+      reports: soakReports,
+      errors: soakToday.errors + soakToday.non2xx + soakPast.errors + soakPast.non2xx,
+      rssEarlyBytes: median(rssSamples.slice(tenth, 2 * tenth)),
+      rssLateBytes: median(rssSamples.slice(-tenth)),
+    };
+
     return {
       kind,
       reports: seeded.reports,
+      soak,
       closed: { ...closed, baseline: closedBare, bytes: closedBytes.length },
       today: { ...today, baseline: todayBare, bytes: todayBytes.length, liveReports: live },
       history: { sparseMedianMs: median(sparse), denseMedianMs: median(dense) },

@@ -421,7 +421,10 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     await page.locator('.nodes li.node').nth(49).waitFor();
     assert.equal(await page.locator('.nodes .bar').count(), 50 * 90);
     await page.setViewportSize({ width: 375, height: 812 });
-    await page.locator('.nodes li.node').first().locator('.bar').nth(29).waitFor();
+    // The page redraws after the resize settles: wait for the narrow layout rather than racing it.
+    await page.waitForFunction(() => document.querySelector('.nodes li.node')?.querySelectorAll('.bar').length === 30, null, {
+      timeout: 10_000,
+    });
     assert.equal(await page.locator('.nodes li.node').first().locator('.bar').count(), 30);
     const width = await page.evaluate(() => document.scrollingElement?.scrollWidth);
     assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
