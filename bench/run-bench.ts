@@ -99,7 +99,7 @@ async function benchStore(kind: string): Promise<StoreFigures> {
   const storageBytesPerMillion = ((await database.bytes()) / seeded.reports) * 1e6;
 
   const service: Child = await startChild(
-    ['--import', 'tsx', 'src/server.ts'],
+    ['dist/server.js'],
     {
       DATABASE_URL: database.url,
       PORT: String(SERVICE_PORT),

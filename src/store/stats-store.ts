@@ -22,12 +22,13 @@ export interface MinuteLatency {
 const MINUTE_MS = 60_000;
 
 /**
- * The reads behind the stats call, on either store. The rollups of the days
- * before the day asked change only with late reports, so they are kept
- * (`BucketSpanCache`) and a current-day answer reads one row per node.
+ * The reads behind the stats call, on either store. Rollup rows are kept
+ * (`BucketSpanCache`) until a report lands in their span, so that a polled
+ * day, even the current one with reports arriving, is mostly answered by the
+ * engine alone; a new report costs one read of one row per node.
  */
 export class StatsStore implements StatsSource {
-  private readonly earlierDays: BucketSpanCache<SeriesDay[]>;
+  private readonly rollupSpans: BucketSpanCache<SeriesDay[]>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,7 +37,7 @@ export class StatsStore implements StatsSource {
   ) {
     // 100 000 rollup rows: the lookbacks of a few hundred buckets of 50 nodes.
     // Closed-day answers are kept and built from these: each layer gets half of the staleness allowed.
-    this.earlierDays = new BucketSpanCache(events, {
+    this.rollupSpans = new BucketSpanCache(events, {
       dropOnNodeChange: false,
       maxSize: 100_000,
       sizeOf: (rows) => rows.length,
@@ -45,14 +46,23 @@ export class StatsStore implements StatsSource {
   }
 
   async seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    if (fromDay >= toDay) return this.readSeriesDays(bucketId, fromDay, toDay);
-    const generation = this.earlierDays.generation(bucketId);
-    let earlier = this.earlierDays.get(bucketId, fromDay, toDay - 1);
-    if (!earlier) {
-      earlier = await this.readSeriesDays(bucketId, fromDay, toDay - 1);
-      this.earlierDays.set(bucketId, fromDay, toDay - 1, earlier, generation);
-    }
-    return [...earlier, ...(await this.readSeriesDays(bucketId, toDay, toDay))];
+    // Two spans, kept apart: the day asked changes with every live report,
+    // the days before it only with late ones.
+    if (fromDay >= toDay) return this.keptSeriesDays(bucketId, fromDay, toDay);
+    const [earlier, day] = await Promise.all([
+      this.keptSeriesDays(bucketId, fromDay, toDay - 1),
+      this.keptSeriesDays(bucketId, toDay, toDay),
+    ]);
+    return [...earlier, ...day];
+  }
+
+  private async keptSeriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
+    const generation = this.rollupSpans.generation(bucketId);
+    const kept = this.rollupSpans.get(bucketId, fromDay, toDay);
+    if (kept) return kept;
+    const rows = await this.readSeriesDays(bucketId, fromDay, toDay);
+    this.rollupSpans.set(bucketId, fromDay, toDay, rows, generation);
+    return rows;
   }
 
   /**

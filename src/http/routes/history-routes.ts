@@ -9,6 +9,7 @@ import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
+import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
   GetBucketLatencyRequest,
@@ -38,18 +39,7 @@ function requireNotAfterToday(field: string, day: number, now: number): void {
 
 /** An entry of the range answer: the stats call's fields, plus the node's id and region. */
 function rangeEntry(e: NodeDayEntry) {
-  return {
-    nodeId: e.nodeId,
-    region: e.region,
-    ip: e.ip,
-    host: e.host,
-    perc_uptime: e.percUptime,
-    avg_latency_ms: e.avgLatencyMs,
-    version: e.version,
-    node_status: e.nodeStatus,
-    last_updated: formatInstant(e.lastUpdated),
-    last_latency_ms: e.lastLatencyMs,
-  };
+  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e) };
 }
 
 /** Groups the store's per-minute sums by node, in the store's order (node, then minute). */

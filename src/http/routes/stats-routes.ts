@@ -6,6 +6,7 @@ import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
+import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
   BucketParams,
@@ -56,16 +57,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
       const entries = await bucketDayStats(store.stats, bucketId, day, now, stats);
       const answer = {
         success: true,
-        nodeStats: entries.map((e) => ({
-          ip: e.ip,
-          host: e.host,
-          perc_uptime: e.percUptime,
-          avg_latency_ms: e.avgLatencyMs,
-          version: e.version,
-          node_status: e.nodeStatus,
-          last_updated: formatInstant(e.lastUpdated),
-          last_latency_ms: e.lastLatencyMs,
-        })),
+        nodeStats: entries.map(dailyInfoOf),
       };
       if (!closed) return answer;
       const body = reply.serialize(answer) as string;
