@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IngestLoadResult } from './ingest-load.js';
 import type { LoadResult } from './http-load.js';
 
@@ -78,6 +78,10 @@ export function writeBenchmarks(path: string, figures: StoreFigures[], context: 
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
-  writeFileSync(path, text);
+  // The analysis written by hand after the marker survives a new run.
+  const marker = '<!-- Written by hand below this line; npm run bench keeps it. -->';
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const kept = previous.includes(marker) ? previous.slice(previous.indexOf(marker)) : '';
+  writeFileSync(path, kept ? `${text}\n${kept}` : text);
   return sections.join('\n\n');
 }

@@ -26,6 +26,8 @@ for (let i = 0; i < 16; i++) {
     (await store.nodes.create({ ip: '10.0.0.1', host: 'h', region: 'r', provider: 'p', version: 'v', publicKey: 'k' }, now)).id,
   );
 }
+let groups = 0;
+store.events.on('ingested', () => groups++);
 const seconds = Number(process.argv[3] ?? 5);
 const deadline = Date.now() + seconds * 1000;
 let accepted = 0;
@@ -41,5 +43,5 @@ await Promise.all(
     }
   }),
 );
-console.log(`${Math.round(accepted / seconds)} entries/s`);
+console.log(`${Math.round(accepted / seconds)} entries/s, ${groups} transactions, ${Math.round(accepted / groups)} entries each`);
 await store.close();
