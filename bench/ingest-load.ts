@@ -1,5 +1,5 @@
-import { sign } from 'node:crypto';
 import type { BenchNode } from './seed-history.js';
+import { sendStatus } from './signed-status.js';
 
 export interface IngestLoadResult {
   entriesPerSecond: number;
@@ -33,25 +33,15 @@ export async function signedIngestLoad(
       while (Date.now() < deadline) {
         timestamp = Math.max(Date.now(), timestamp + 1);
         const at = new Date(createdAt++).toISOString();
-        const body = JSON.stringify({
-          ip: '10.9.9.9',
-          region: 'bench',
+        const stored = await sendStatus(
+          baseUrl,
+          node,
           timestamp,
-          buckets: buckets.map((bucketId, i) => ({ bucketId, status: 'ONLINE', latencyMs: 10 + (i % 50), createdAt: at })),
-        });
-        const response = await fetch(`${baseUrl}/node/status`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-node-id': node.id,
-            'x-signature': sign(null, Buffer.from(body), node.privateKey).toString('base64'),
-          },
-          body,
-        });
+          buckets.map((bucketId, i) => ({ bucketId, status: 'ONLINE', latencyMs: 10 + (i % 50), createdAt: at })),
+        );
         requests++;
-        const answer = (await response.json()) as { accepted?: number };
-        if (response.status === 200) accepted += answer.accepted ?? 0;
-        else failures++;
+        if (stored === null) failures++;
+        else accepted += stored;
       }
     }),
   );

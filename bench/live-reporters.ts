@@ -1,5 +1,5 @@
-import { sign } from 'node:crypto';
 import type { BenchNode } from './seed-history.js';
+import { sendStatus } from './signed-status.js';
 
 /**
  * Keeps reports arriving during the current-day benchmark: every node sends
@@ -12,23 +12,10 @@ export function startLiveReporters(baseUrl: string, nodes: BenchNode[], bucketId
     let timestamp = 0;
     while (running) {
       timestamp = Math.max(Date.now(), timestamp + 1);
-      const body = JSON.stringify({
-        ip: '10.9.9.9',
-        region: 'bench',
-        timestamp,
-        buckets: [{ bucketId, status: 'ONLINE', latencyMs: 21, createdAt: new Date().toISOString() }],
-      });
-      const response = await fetch(`${baseUrl}/node/status`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-node-id': node.id,
-          'x-signature': sign(null, Buffer.from(body), node.privateKey).toString('base64'),
-        },
-        body,
-      });
-      if (response.status === 200) sent++;
-      await response.text();
+      const stored = await sendStatus(baseUrl, node, timestamp, [
+        { bucketId, status: 'ONLINE', latencyMs: 21, createdAt: new Date().toISOString() },
+      ]);
+      if (stored !== null) sent++;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   });
