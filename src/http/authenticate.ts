@@ -4,6 +4,7 @@ import { hashToken, sameHash } from '../auth/token-secret.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './api-error.js';
+import { bearerTokenHash } from './bearer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,9 +38,8 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   async function principalFor(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
     if (header === undefined) throw ApiError.unauthorized('missing Authorization header; send Authorization: Bearer <token>');
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    if (!match) throw ApiError.unauthorized('the Authorization header must be "Bearer <token>"');
-    const hash = hashToken(match[1] as string);
+    const hash = bearerTokenHash(request);
+    if (hash === null) throw ApiError.unauthorized('the Authorization header must be "Bearer <token>"');
     if (sameHash(hash, operatorHash)) return { kind: 'operator' };
     const token = await options.store.tokens.findByHash(hash);
     const now = options.clock.now();

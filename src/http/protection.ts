@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
+import { bearerTokenHash } from './bearer.js';
 
 const MINUTE_MS = 60_000;
 
 /**
  * Whose budget a request spends: its bearer token, else the node it claims
  * to be, else its client address (api.md, RATE_LIMIT_PER_MINUTE). Tokens are
- * hashed so that no secret is kept as a key.
+ * keyed by their hash (the one authentication uses) so that no secret is kept.
  */
 function rateLimitKey(request: FastifyRequest): string {
-  const bearer = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer) return `token:${createHash('sha256').update(bearer).digest('base64url').slice(0, 22)}`;
+  const tokenHash = bearerTokenHash(request);
+  if (tokenHash !== null) return `token:${tokenHash.slice(0, 32)}`;
   const nodeId = request.headers['x-node-id'];
   if (typeof nodeId === 'string' && nodeId !== '') return `node:${nodeId.toLowerCase().slice(0, 64)}`;
   return `address:${request.ip}`;
