@@ -1,27 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildApp } from './app.js';
 import { resolveOperatorToken } from './auth/operator-token.js';
-import { ConfigError, envToConfig, readEnv, type Config } from './config/config.js';
+import { envToConfig, exitOnConfigError, readEnv } from './config/config.js';
 import { scheduleRawRetention } from './store/raw-retention.js';
 import { openStore } from './store/store.js';
 
 // The only file that listens: reads the environment once, opens the store,
 // serves, and closes cleanly on SIGINT/SIGTERM.
 
-function loadConfig(): Config {
-  try {
-    return envToConfig(readEnv());
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = exitOnConfigError(() => envToConfig(readEnv()));
   const log = (message: string): void =>
     void process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
   let store;

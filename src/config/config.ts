@@ -105,3 +105,22 @@ export function envToConfig(env: Env): Config {
     logLevel,
   };
 }
+
+/**
+ * Runs `read` and, on a `ConfigError`, prints its one line and exits 1: a
+ * bad setting stops a process with a message, not a stack trace.
+ *
+ * @example
+ * const config = exitOnConfigError(() => envToConfig(readEnv()));
+ */
+export function exitOnConfigError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

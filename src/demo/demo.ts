@@ -1,4 +1,4 @@
-import { ConfigError, envToConfig, readEnv, type Config } from '../config/config.js';
+import { ConfigError, envToConfig, exitOnConfigError, readEnv, type Config } from '../config/config.js';
 import { formatDemoBanner, type BannerSettings } from './demo-banner.js';
 import { startDemo, type DemoHandle } from './start-demo.js';
 
@@ -32,31 +32,23 @@ function historyDays(text: string | undefined): number {
 
 function loadSettings(): DemoSettings {
   const env = readEnv();
-  try {
-    return {
-      // Only what the demo takes from the service's settings; the rest are the demo's own.
-      config: envToConfig({
-        DATA_DIR,
-        PORT: env.PORT,
-        HOST: env.HOST,
-        DATABASE_URL: env.DATABASE_URL,
-        FLASHBACK_ADMIN_TOKEN: env.FLASHBACK_ADMIN_TOKEN,
-        LOG_LEVEL: env.LOG_LEVEL,
-      }),
-      databaseUrl: env.DATABASE_URL,
-      banner: {
-        historyDays: historyDays(process.env.DEMO_HISTORY_DAYS),
-        historyStepMs: HISTORY_STEP_MS,
-        liveIntervalMs: LIVE_INTERVAL_MS,
-      },
-    };
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`configuration error: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  return exitOnConfigError(() => ({
+    // Only what the demo takes from the service's settings; the rest are the demo's own.
+    config: envToConfig({
+      DATA_DIR,
+      PORT: env.PORT,
+      HOST: env.HOST,
+      DATABASE_URL: env.DATABASE_URL,
+      FLASHBACK_ADMIN_TOKEN: env.FLASHBACK_ADMIN_TOKEN,
+      LOG_LEVEL: env.LOG_LEVEL,
+    }),
+    databaseUrl: env.DATABASE_URL,
+    banner: {
+      historyDays: historyDays(process.env.DEMO_HISTORY_DAYS),
+      historyStepMs: HISTORY_STEP_MS,
+      liveIntervalMs: LIVE_INTERVAL_MS,
+    },
+  }));
 }
 
 async function main(): Promise<void> {
