@@ -16,6 +16,7 @@ import {
   type ServiceStage,
 } from './helpers/service-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
+import type { NodeStatsEntry } from './helpers/fixtures.js';
 
 // api.md: "Several instances sharing one PostgreSQL may answer from caches
 // up to 1 s stale after a change made through another instance (a revoked
@@ -72,17 +73,6 @@ async function watchUntilCurrent<T>(
       `it answered ${JSON.stringify(late[0]?.value)}, A ${JSON.stringify(firstCurrent.value)}`,
   );
   return Math.round(firstCurrent.startedAt - changedAt);
-}
-
-interface NodeStatsEntry {
-  ip: string;
-  host: string;
-  perc_uptime: number;
-  avg_latency_ms: number | null;
-  version: string;
-  node_status: string;
-  last_updated: string;
-  last_latency_ms: number | null;
 }
 
 async function dayStats(service: ServiceProcess, token: string, bucketId: string, day: number): Promise<NodeStatsEntry[]> {
