@@ -41,7 +41,7 @@ function reportAt(node: number, at: number): { status: NodeStatus; latencyMs: nu
  * Fills a fresh store with the benchmark's history, through the same
  * `ReportStore.ingest` the service uses, and prints progress.
  */
-export async function seedHistory(store: Store, now: number, log: (line: string) => void): Promise<Seeded> {
+export async function seedHistory(store: Store, now: number, log: (line: string) => void, days = DAYS): Promise<Seeded> {
   const user = await store.users.create('bench@example.com', 'Bench', now);
   if (!user) throw new Error('bench user exists: the store is not fresh');
   await store.tokens.create(user.id, 'bench', hashToken(USER_TOKEN), null, now);
@@ -71,7 +71,7 @@ export async function seedHistory(store: Store, now: number, log: (line: string)
     nodes.push({ id: node.id, privateKey });
   }
 
-  const start = Math.floor(now / MINUTE) * MINUTE - DAYS * DAY_MS;
+  const start = Math.floor(now / MINUTE) * MINUTE - days * DAY_MS;
   let reports = 0;
   let batch: NewReport[] = [];
   const flush = async (): Promise<void> => {
@@ -87,7 +87,7 @@ export async function seedHistory(store: Store, now: number, log: (line: string)
     if (batch.length >= 10_000) await flush();
     if ((at - start) % DAY_MS === 0 && at > start) {
       log(
-        `  seeded day ${(at - start) / DAY_MS}/${DAYS}: ${reports} reports, ${Math.round(reports / ((Date.now() - started) / 1000))}/s`,
+        `  seeded day ${(at - start) / DAY_MS}/${days}: ${reports} reports, ${Math.round(reports / ((Date.now() - started) / 1000))}/s`,
       );
     }
   }

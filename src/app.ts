@@ -70,8 +70,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async () => {
-    if (closing) throw new ApiError(503, 'the service is shutting down; retry in a moment');
+  // Hooks on every request take a callback: an async hook costs a promise per request.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(closing ? new ApiError(503, 'the service is shutting down; retry in a moment') : undefined);
   });
   await registerProtection(app, config.rateLimitPerMinute);
   registerJsonBody(app);

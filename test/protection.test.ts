@@ -50,7 +50,12 @@ for (const kind of STORE_KINDS) {
       const res = await t.call({ method: 'GET', url: '/openapi.json' });
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.ok(res.headers['strict-transport-security']);
-      assert.ok(res.headers['content-security-policy']);
+      assert.equal(res.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+      assert.equal(res.headers['x-frame-options'], 'DENY');
+      // Pages get helmet's whole set: their CSP lets them load their own scripts.
+      const page = await t.call({ method: 'GET', url: '/', token: null });
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+      assert.equal(page.headers['x-content-type-options'], 'nosniff');
     });
   });
 

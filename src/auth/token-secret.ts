@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** A new bearer token: 32 random bytes, URL-safe, with a prefix that makes leaked ones easy to spot. */
 export function generateToken(): string {
@@ -7,7 +7,8 @@ export function generateToken(): string {
 
 /** The form in which a token is stored and looked up. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // The one-shot form: a third of the cost of createHash().update().digest() on a short string.
+  return hash('sha256', token, 'hex');
 }
 
 /** Compares two token hashes in constant time. */

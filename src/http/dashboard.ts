@@ -50,6 +50,7 @@ export function dashboardRoutesFrom(dist: string): FastifyPluginAsyncTypebox<obj
     app.get(
       '/',
       {
+        config: { page: true },
         schema: {
           summary: 'The dashboard page',
           description: "A bucket's node health at a glance, in the browser; it signs in with a user's API token.",
@@ -72,6 +73,7 @@ export function dashboardRoutesFrom(dist: string): FastifyPluginAsyncTypebox<obj
     app.get(
       '/assets/:file',
       {
+        config: { page: true },
         schema: {
           summary: "The dashboard's scripts and styles",
           tags: ['dashboard'],

@@ -92,10 +92,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // HTTP/1.1 requires Host (RFC 9112, 3.2). Node refuses a request without it
   // with a bare 400 unless it is created with `http: { requireHostHeader: false }`;
   // then this answers it in the API's shape.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
-      throw ApiError.badRequest('an HTTP/1.1 request must carry a Host header');
-    }
+      done(ApiError.badRequest('an HTTP/1.1 request must carry a Host header'));
+    } else done();
   });
   // Node answers these two itself, with an empty body or none at all, unless someone listens.
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {

@@ -29,10 +29,20 @@ export function registerMetrics(app: FastifyInstance, events: StoreEvents): void
     reports.inc({ outcome: 'stored' }, stored);
     reports.inc({ outcome: 'duplicate' }, duplicates);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  // One labelled child per (method, route, status), found by a string key
+  // instead of prom-client hashing the labels on every answer.
+  const series = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
+  app.addHook('onResponse', (request, reply, done) => {
     // The route's pattern, not the URL: ids would make one series per bucket.
     const route = request.routeOptions.url ?? 'unknown';
-    answers.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let child = series.get(key);
+    if (!child) {
+      child = answers.labels({ method: request.method, route, status: reply.statusCode });
+      series.set(key, child);
+    }
+    child.observe(reply.elapsedTime / 1000);
+    done();
   });
   app.get(
     '/metrics',

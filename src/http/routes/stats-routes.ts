@@ -15,8 +15,8 @@ import {
   StorageBucketStatusResponse,
 } from '../schemas/stats-schemas.js';
 
-// A string body skips Fastify's serializer: it is already the schema's JSON.
-function sendSerialized(reply: FastifyReply, body: string): FastifyReply {
+// A Buffer body skips Fastify's serializer: it is already the schema's JSON.
+function sendSerialized(reply: FastifyReply, body: Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
@@ -60,7 +60,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         nodeStats: entries.map(dailyInfoOf),
       };
       if (!closed) return answer;
-      const body = reply.serialize(answer) as string;
+      const body = Buffer.from(reply.serialize(answer) as string);
       answers.set(bucketId, day, body, generation);
       return sendSerialized(reply, body);
     },
