@@ -62,8 +62,7 @@ const API_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-const isPage = (request: FastifyRequest): boolean =>
-  request.routeOptions.config.page === true || request.url.startsWith('/docs');
+const isPage = (request: FastifyRequest): boolean => request.routeOptions.config.page === true || request.url.startsWith('/docs');
 
 /**
  * Security headers on every answer, and per-caller rate limits
