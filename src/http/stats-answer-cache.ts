@@ -2,18 +2,29 @@ import { BucketSpanCache, type SpanGeneration } from '../store/bucket-span-cache
 import { LAYERED_TTL_MS } from '../store/recent-cache.js';
 import type { StoreEvents } from '../store/store-events.js';
 
+/** A serialized answer and the instants of `now` it answers: `[computedAt, validUntil)`. */
+export interface KeptAnswer {
+  body: Buffer;
+  computedAt: number;
+  validUntil: number;
+}
+
 /**
- * Serialized answers of closed days, so that a dashboard polling a past day
- * costs a lookup. They are kept as UTF-8 bytes, so that sending one does not
- * encode it again. A closed day's answer depends on the reports of that day
- * and of the `lookbackDays` before it (a status carried over midnight, the
- * listing and `last_*`), on where each timeline starts, and on the nodes'
- * registrations: a change to any of those drops it (see `BucketSpanCache`).
- * An answer is computed from kept rollups and node histories, so it is kept
- * for half the staleness api.md allows, as they are (`LAYERED_TTL_MS`).
+ * Serialized answers, so that a dashboard polling a day costs a lookup.
+ * They are kept as UTF-8 bytes, so that sending one does not encode it
+ * again. A day's answer depends on the reports of that day and of the
+ * `lookbackDays` before it (a status carried over midnight, the listing and
+ * `last_*`), on where each timeline starts, and on the nodes' registrations:
+ * a change to any of those drops it (see `BucketSpanCache`). An answer of
+ * the current day also depends on the instant asked: it is served only
+ * while the clock is within the span the engine found it to hold
+ * (`DayAnswer.validUntil`). An answer is computed from kept rollups and
+ * node histories, so it is kept for half the staleness api.md allows, as
+ * they are (`LAYERED_TTL_MS`).
  */
 export class StatsAnswerCache {
-  private readonly answers: BucketSpanCache<Buffer>;
+  private readonly answers: BucketSpanCache<KeptAnswer>;
+  private readonly computing = new Map<string, { generation: SpanGeneration; answer: Promise<KeptAnswer> }>();
 
   constructor(
     events: StoreEvents,
@@ -23,21 +34,46 @@ export class StatsAnswerCache {
     this.answers = new BucketSpanCache(events, {
       dropOnNodeChange: true,
       maxSize: 16_000_000,
-      sizeOf: (body) => body.length,
+      sizeOf: (answer) => answer.body.length,
       ttlMs: LAYERED_TTL_MS,
     });
   }
 
-  /** Read before computing an answer; hand it back to `set`. */
-  generation(bucketId: string): SpanGeneration {
-    return this.answers.generation(bucketId);
+  /** How far ahead an answer of the current day is worth checking: it is not kept longer. */
+  get lookAheadMs(): number {
+    return LAYERED_TTL_MS;
   }
 
-  get(bucketId: string, day: number): Buffer | undefined {
-    return this.answers.get(bucketId, day - this.lookbackDays, day);
+  /**
+   * The answer of `day` as it stands at `now`: a kept one, or the one being
+   * computed for the same day if it began since the bucket last changed and
+   * holds at `now`, or a new one from `compute`. Requests in flight when an
+   * answer ages out share one computation instead of each making its own.
+   */
+  async answer(bucketId: string, day: number, now: number, compute: () => Promise<KeptAnswer>): Promise<Buffer> {
+    const kept = this.answers.get(bucketId, day - this.lookbackDays, day);
+    if (kept && holdsAt(kept, now)) return kept.body;
+    const key = `${bucketId}/${day}`;
+    const generation = this.answers.generation(bucketId);
+    const running = this.computing.get(key);
+    if (running && running.generation.tag === generation.tag) {
+      const shared = await running.answer;
+      if (holdsAt(shared, now)) return shared.body;
+    }
+    const answer = compute();
+    this.computing.set(key, { generation, answer });
+    try {
+      const computed = await answer;
+      if (computed.validUntil > computed.computedAt + 1) {
+        this.answers.set(bucketId, day - this.lookbackDays, day, computed, generation);
+      }
+      return computed.body;
+    } finally {
+      if (this.computing.get(key)?.answer === answer) this.computing.delete(key);
+    }
   }
+}
 
-  set(bucketId: string, day: number, body: Buffer, generation: SpanGeneration): void {
-    this.answers.set(bucketId, day - this.lookbackDays, day, body, generation);
-  }
+function holdsAt(answer: KeptAnswer, now: number): boolean {
+  return answer.computedAt <= now && now < answer.validUntil;
 }

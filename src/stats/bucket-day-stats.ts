@@ -2,6 +2,7 @@ import { DAY_MS } from '../time/instant.js';
 import { withoutNewest, type DaySummary } from './day-summary.js';
 import { dayWindow, nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
 import type { Report } from './node-status.js';
+import { nodeStatsStableUntil } from './stable-until.js';
 
 /** One stored daily rollup of one (node, bucket) series. */
 export interface SeriesDay {
@@ -32,6 +33,8 @@ export interface StatsSource {
   latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
   nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>>;
+  /** The earliest re-registration of any of `nodeIds` dated at or after `from`; Infinity when none is. */
+  nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number>;
 }
 
 export interface StatsSettings {
@@ -71,6 +74,23 @@ export interface SeriesDayRollups {
   previous?: SeriesDay | undefined;
 }
 
+/** One day's answer, and until when it holds as time passes (see `DayAnswerOptions`). */
+export interface DayAnswer {
+  entries: NodeDayEntry[];
+  /**
+   * The first instant at which the answer may differ, reports and
+   * registrations stored later aside: it holds for every `now` in
+   * `[now, validUntil)`. Infinity for a closed day; `now + 1` unless asked
+   * to look ahead.
+   */
+  validUntil: number;
+}
+
+/** How far ahead, in milliseconds, to find until when a current day's answer holds; 0 spares the work. */
+export interface DayAnswerOptions {
+  lookAheadMs?: number;
+}
+
 /**
  * Answers one bucket's UTC day at `now`: one entry per listed node, ordered
  * by host, ip, node id. Reads one rollup row per node and day of the
@@ -78,15 +98,16 @@ export interface SeriesDayRollups {
  * node whose clock runs ahead (a report dated after `now`).
  *
  * @example
- * const entries = await bucketDayStats(store.stats, bucketId, 19737, Date.now(), settings);
+ * const { entries, validUntil } = await bucketDayAnswer(store.stats, bucketId, 19737, Date.now(), settings, { lookAheadMs: 500 });
  */
-export async function bucketDayStats(
+export async function bucketDayAnswer(
   source: StatsSource,
   bucketId: string,
   day: number,
   now: number,
   settings: StatsSettings,
-): Promise<NodeDayEntry[]> {
+  options: DayAnswerOptions = {},
+): Promise<DayAnswer> {
   const rows = await source.seriesDays(bucketId, day - lookbackDays(settings), day);
 
   const bySeries = new Map<number, SeriesDayRollups>();
@@ -96,7 +117,18 @@ export async function bucketDayStats(
     else if (!entry.previous || row.day > entry.previous.day) entry.previous = row;
     bySeries.set(row.seriesId, entry);
   }
-  return dayEntries(source, bySeries.values(), day, now, settings);
+  return dayAnswer(source, bySeries.values(), day, now, settings, options);
+}
+
+/** `bucketDayAnswer`'s entries alone. */
+export async function bucketDayStats(
+  source: StatsSource,
+  bucketId: string,
+  day: number,
+  now: number,
+  settings: StatsSettings,
+): Promise<NodeDayEntry[]> {
+  return (await bucketDayAnswer(source, bucketId, day, now, settings)).entries;
 }
 
 /**
@@ -106,16 +138,22 @@ export async function bucketDayStats(
  * Shared by the day and the range calls so that both answer a day alike.
  *
  * @example
- * const entries = await dayEntries(store.stats, [{ nodeId, firstAt, today: row }], 19737, Date.now(), settings);
+ * const { entries } = await dayAnswer(store.stats, [{ nodeId, firstAt, today: row }], 19737, Date.now(), settings);
  */
-export async function dayEntries(
-  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'>,
+export async function dayAnswer(
+  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles' | 'nextRegistrationAt'>,
   series: Iterable<SeriesDayRollups>,
   day: number,
   now: number,
   settings: StatsSettings,
-): Promise<NodeDayEntry[]> {
+  options: DayAnswerOptions = {},
+): Promise<DayAnswer> {
   const window = dayWindow(day, now);
+  const dayEnd = window.start + DAY_MS;
+  const closed = window.end === dayEnd;
+  // The answer is looked at until `limit` at most, and never past the day's end.
+  const limit = closed ? Infinity : Math.min(dayEnd, now + Math.max(1, options.lookAheadMs ?? 0));
+  let validUntil = limit;
   const stats: Array<{ nodeId: string; numbers: NodeDayStats }> = [];
   for (const { nodeId, firstAt, today, previous } of series) {
     let inWindow = today?.summary;
@@ -123,9 +161,11 @@ export async function dayEntries(
       // Reports dated after now (a node's clock ahead): take them back out.
       const [lastKept, dropped] = await Promise.all([
         source.latestReport(today.seriesId, window.start, window.end),
-        source.seriesReports(today.seriesId, window.end, window.start + DAY_MS),
+        source.seriesReports(today.seriesId, window.end, dayEnd),
       ]);
       inWindow = withoutNewest(inWindow, lastKept, dropped, settings.staleAfterMs);
+      // The first of them joins the window once the window passes it.
+      validUntil = Math.min(validUntil, (dropped[0]?.at ?? Infinity) + 1);
     }
     const listed = inWindow !== undefined || (previous !== undefined && previous.day >= day - settings.nodeRetentionDays);
     if (!listed) continue;
@@ -134,13 +174,20 @@ export async function dayEntries(
       status: previous.summary.lastStatus,
       latencyMs: previous.summary.lastLatencyMs,
     };
-    const numbers = nodeDayStats({ window, staleAfterMs: settings.staleAfterMs, firstAt, inWindow, before });
-    if (numbers) stats.push({ nodeId, numbers });
+    const input = { window, staleAfterMs: settings.staleAfterMs, firstAt, inWindow, before };
+    const numbers = nodeDayStats(input);
+    if (!numbers) continue;
+    stats.push({ nodeId, numbers });
+    if (!closed && validUntil > now + 1) validUntil = nodeStatsStableUntil(input, validUntil);
   }
 
-  const profiles = await source.nodeProfiles(
-    stats.map((s) => s.nodeId),
-    window.end,
-  );
-  return stats.map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers })).sort(byHostIpId);
+  const nodeIds = stats.map((s) => s.nodeId);
+  const profiles = await source.nodeProfiles(nodeIds, window.end);
+  // A registration dated ahead (an operator's backfill) takes effect once the window passes it.
+  if (!closed && validUntil > now + 1)
+    validUntil = Math.min(validUntil, (await source.nextRegistrationAt(nodeIds, window.end)) + 1);
+  const entries = stats
+    .map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers }))
+    .sort(byHostIpId);
+  return { entries, validUntil };
 }

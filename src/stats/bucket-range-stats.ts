@@ -1,5 +1,5 @@
 import {
-  dayEntries,
+  dayAnswer,
   lookbackDays,
   type NodeDayEntry,
   type SeriesDay,
@@ -9,7 +9,10 @@ import {
 } from './bucket-day-stats.js';
 
 /** What answering a span of days needs from a store. */
-export interface RangeStatsSource extends Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'> {
+export interface RangeStatsSource extends Pick<
+  StatsSource,
+  'seriesReports' | 'latestReport' | 'nodeProfiles' | 'nextRegistrationAt'
+> {
   /** The rollups of every series of `bucketId` for days `fromDay..toDay`, read in one go. */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
 }
@@ -92,7 +95,7 @@ export async function bucketRangeStats(
   const rows = await source.seriesDaysRange(bucketId, fromDay - lookback, toDay);
   const answer: BucketDayEntries[] = [];
   for (const { day, series } of rollupsByDay(rows, fromDay, toDay, lookback)) {
-    answer.push({ day, entries: await dayEntries(source, series, day, now, settings) });
+    answer.push({ day, entries: (await dayAnswer(source, series, day, now, settings)).entries });
   }
   return answer;
 }

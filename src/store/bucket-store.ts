@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { BucketTable, Database } from './database-schema.js';
-import { keepRead, recentCache } from './recent-cache.js';
+import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type BucketRecord = Selectable<BucketTable>;
@@ -18,7 +17,7 @@ export interface NewBucket {
 
 /** Customers' storage buckets, each in exactly one workspace. */
 export class BucketStore {
-  private readonly byId = recentCache<BucketRecord>();
+  private readonly byId = new RecentValues<BucketRecord>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -40,14 +39,11 @@ export class BucketStore {
     return record;
   }
 
-  /** Looked up on every stats call, so recent hits are kept (see `recentCache`). */
+  /** Looked up on every stats call, so recent hits are kept (see `RecentValues`). */
   async find(bucketId: string): Promise<BucketRecord | undefined> {
-    const cached = this.byId.get(bucketId);
-    if (cached) return cached;
-    const readStartedAt = performance.now();
-    const bucket = await this.db.selectFrom('buckets').selectAll().where('id', '=', bucketId).executeTakeFirst();
-    if (bucket) keepRead(this.byId, bucketId, bucket, readStartedAt);
-    return bucket;
+    return this.byId.load(bucketId, () =>
+      this.db.selectFrom('buckets').selectAll().where('id', '=', bucketId).executeTakeFirst(),
+    );
   }
 
   /** The ids among `bucketIds` that exist. */
@@ -55,10 +51,10 @@ export class BucketStore {
     const found = new Set(bucketIds.filter((id) => this.byId.has(id)));
     const unknown = bucketIds.filter((id) => !found.has(id));
     if (unknown.length === 0) return found;
-    const readStartedAt = performance.now();
+    const started = this.byId.begin();
     const rows = await this.db.selectFrom('buckets').selectAll().where('id', 'in', unknown).execute();
     for (const row of rows) {
-      keepRead(this.byId, row.id, row, readStartedAt);
+      this.byId.keep(row.id, row, started);
       found.add(row.id);
     }
     return found;

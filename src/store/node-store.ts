@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile } from '../stats/bucket-day-stats.js';
 import type { Database, NodeRegistrationTable, NodeTable } from './database-schema.js';
-import { keepRead, LAYERED_TTL_MS, recentCache } from './recent-cache.js';
+import { LAYERED_TTL_MS, RecentValues } from './recent-cache.js';
 import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { StoreEvents } from './store-events.js';
 
@@ -26,9 +25,9 @@ interface NodeHistory {
 
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
-  private readonly signers = recentCache<NodeSigner>();
+  private readonly signers = new RecentValues<NodeSigner>();
   // Kept answers are built from these: each layer gets half of the staleness allowed.
-  private readonly histories = recentCache<NodeHistory>(10_000, LAYERED_TTL_MS);
+  private readonly histories = new RecentValues<NodeHistory>(10_000, LAYERED_TTL_MS);
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -57,14 +56,12 @@ export class NodeStore {
 
   /**
    * The node's id and public key, asked on every signed request, so recent
-   * hits are kept (see `recentCache`): neither ever changes.
+   * hits are kept (see `RecentValues`): neither ever changes.
    */
   async signer(nodeId: string): Promise<NodeSigner | undefined> {
-    const cached = this.signers.get(nodeId);
-    if (cached) return cached;
-    const node = await this.db.selectFrom('nodes').select(['id', 'public_key']).where('id', '=', nodeId).executeTakeFirst();
-    if (node) this.signers.set(nodeId, node);
-    return node;
+    return this.signers.load(nodeId, () =>
+      this.db.selectFrom('nodes').select(['id', 'public_key']).where('id', '=', nodeId).executeTakeFirst(),
+    );
   }
 
   /** The greatest signed-request timestamp accepted from the node so far, if any. */
@@ -110,16 +107,10 @@ export class NodeStore {
   /**
    * Each node's profile as of `asOf`: its creation values, overridden field
    * by field by the re-registrations dated before `asOf`, oldest first.
-   * Histories are kept (see `recentCache`): every stats answer needs them.
+   * Histories are kept (see `RecentValues`): every stats answer needs them.
    */
   async profiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
-    // Taken from the cache first: an entry may age out while the others are read.
-    const histories = new Map<string, NodeHistory>();
-    for (const id of nodeIds) {
-      const kept = this.histories.get(id);
-      if (kept) histories.set(id, kept);
-    }
-    for (const [id, history] of await this.loadHistories(nodeIds.filter((id) => !histories.has(id)))) histories.set(id, history);
+    const histories = await this.historiesOf(nodeIds);
     const result = new Map<string, NodeProfile>();
     for (const id of nodeIds) {
       const history = histories.get(id);
@@ -134,10 +125,31 @@ export class NodeStore {
     return result;
   }
 
+  /** The earliest re-registration of any of `nodeIds` dated at or after `from`; Infinity when none is. */
+  async nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number> {
+    let next = Infinity;
+    for (const history of (await this.historiesOf(nodeIds)).values()) {
+      const change = history.changes.find((c) => c.at >= from);
+      if (change && change.at < next) next = change.at;
+    }
+    return next;
+  }
+
+  private async historiesOf(nodeIds: readonly string[]): Promise<Map<string, NodeHistory>> {
+    // Taken from the cache first: an entry may age out while the others are read.
+    const histories = new Map<string, NodeHistory>();
+    for (const id of nodeIds) {
+      const kept = this.histories.get(id);
+      if (kept) histories.set(id, kept);
+    }
+    for (const [id, history] of await this.loadHistories(nodeIds.filter((id) => !histories.has(id)))) histories.set(id, history);
+    return histories;
+  }
+
   private async loadHistories(nodeIds: readonly string[]): Promise<Map<string, NodeHistory>> {
     const loaded = new Map<string, NodeHistory>();
     if (nodeIds.length === 0) return loaded;
-    const readStartedAt = performance.now();
+    const started = this.histories.begin();
     const nodes = await this.db
       .selectFrom('nodes')
       .select(['id', ...PROFILE_FIELDS])
@@ -152,7 +164,7 @@ export class NodeStore {
     for (const { id, ...created } of nodes) {
       const history = { created, changes: changes.filter((c) => c.node_id === id) };
       loaded.set(id, history);
-      keepRead(this.histories, id, history, readStartedAt);
+      this.histories.keep(id, history, started);
     }
     return loaded;
   }

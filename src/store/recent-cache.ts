@@ -19,30 +19,81 @@ export const LAYERED_TTL_MS = RECENT_TTL_MS / 2;
 
 /**
  * A small cache of positive lookups (found records only: a miss always asks
- * the store, so something created elsewhere is seen at once). Values that
- * another instance may change are kept with `keepRead`, so that their age
- * counts from their read.
+ * the store, so something created elsewhere is seen at once), each kept for
+ * what is left of its time to live counted from when its read began.
+ * Concurrent lookups of one key share one read: under load, a value that
+ * ages out would otherwise be read once per request in flight. A local
+ * change (`delete`, `clear`) drops the value and any read begun before it,
+ * so that a read racing a change is neither shared afterwards nor kept.
  *
  * @example
- * const buckets = recentCache<BucketRecord>();
- * const bucket = buckets.get(id) ?? (await load(id));
+ * const buckets = new RecentValues<BucketRecord>();
+ * const bucket = await buckets.load(id, () => db.selectFrom('buckets').selectAll().where('id', '=', id).executeTakeFirst());
  */
-export function recentCache<V extends object>(max = 10_000, ttlMs = RECENT_TTL_MS): LRUCache<string, V> {
-  return new LRUCache<string, V>({ max, ttl: ttlMs, ttlAutopurge: false });
-}
+export class RecentValues<V extends object> {
+  private readonly kept: LRUCache<string, V>;
+  private readonly reading = new Map<string, Promise<V | undefined>>();
+  // Bumped by every local change: reads begun before it are not kept.
+  private epoch = 0;
 
-/**
- * Keeps `value`, read by a query that began at `readStartedAt`
- * (`performance.now()`), for what is left of the cache's time to live
- * counted from that moment.
- *
- * @example
- * const readStartedAt = performance.now();
- * const token = await db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
- * if (token) keepRead(byHash, hash, token, readStartedAt);
- */
-export function keepRead<V extends object>(cache: LRUCache<string, V>, key: string, value: V, readStartedAt: number): void {
-  const left = Math.floor(cache.ttl - (performance.now() - readStartedAt));
-  // lru-cache reads a ttl of 0 as "for ever": a value already too old is not kept at all.
-  if (left >= 1) cache.set(key, value, { ttl: left });
+  constructor(max = 10_000, ttlMs = RECENT_TTL_MS) {
+    this.kept = new LRUCache<string, V>({ max, ttl: ttlMs, ttlAutopurge: false });
+  }
+
+  get(key: string): V | undefined {
+    return this.kept.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.kept.has(key);
+  }
+
+  /** The kept value, or the one `read` finds, read once for every caller asking meanwhile. */
+  load(key: string, read: () => Promise<V | undefined>): Promise<V | undefined> {
+    const kept = this.kept.get(key);
+    if (kept) return Promise.resolve(kept);
+    let pending = this.reading.get(key);
+    if (!pending) {
+      const started = this.begin();
+      const promise = read().then(
+        (value) => {
+          if (this.reading.get(key) === promise) this.reading.delete(key);
+          if (value) this.keep(key, value, started);
+          return value;
+        },
+        (error: unknown) => {
+          if (this.reading.get(key) === promise) this.reading.delete(key);
+          throw error;
+        },
+      );
+      pending = promise;
+      this.reading.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Take before a read whose values go to `keep`. */
+  begin(): { readStartedAt: number; epoch: number } {
+    return { readStartedAt: performance.now(), epoch: this.epoch };
+  }
+
+  /** Keeps `value`, read from `started` on, unless a local change came since or its time is already up. */
+  keep(key: string, value: V, started: { readStartedAt: number; epoch: number }): void {
+    if (started.epoch !== this.epoch) return;
+    const left = Math.floor(this.kept.ttl - (performance.now() - started.readStartedAt));
+    // lru-cache reads a ttl of 0 as "for ever": a value already too old is not kept at all.
+    if (left >= 1) this.kept.set(key, value, { ttl: left });
+  }
+
+  delete(key: string): void {
+    this.epoch++;
+    this.kept.delete(key);
+    this.reading.delete(key);
+  }
+
+  clear(): void {
+    this.epoch++;
+    this.kept.clear();
+    this.reading.clear();
+  }
 }

@@ -158,4 +158,8 @@ export class StatsStore implements StatsSource {
   nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
     return this.nodes.profiles(nodeIds, asOf);
   }
+
+  nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number> {
+    return this.nodes.nextRegistrationAt(nodeIds, from);
+  }
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TokenTable } from './database-schema.js';
-import { keepRead, recentCache } from './recent-cache.js';
+import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type TokenRecord = Selectable<TokenTable>;
 
 /** Users' bearer tokens, kept as hashes only. */
 export class TokenStore {
-  private readonly byHash = recentCache<TokenRecord>();
+  private readonly byHash = new RecentValues<TokenRecord>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -31,14 +30,11 @@ export class TokenStore {
     return token;
   }
 
-  /** Looked up on every authenticated call, so recent hits are kept (see `recentCache`). */
+  /** Looked up on every authenticated call, so recent hits are kept (see `RecentValues`). */
   async findByHash(tokenHash: string): Promise<TokenRecord | undefined> {
-    const cached = this.byHash.get(tokenHash);
-    if (cached) return cached;
-    const readStartedAt = performance.now();
-    const token = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-    if (token) keepRead(this.byHash, tokenHash, token, readStartedAt);
-    return token;
+    return this.byHash.load(tokenHash, () =>
+      this.db.selectFrom('tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+    );
   }
 
   async find(tokenId: string): Promise<TokenRecord | undefined> {

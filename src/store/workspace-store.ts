@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '../auth/roles.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
-import { keepRead, recentCache } from './recent-cache.js';
+import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
 export type WorkspaceRecord = Selectable<WorkspaceTable>;
@@ -16,7 +15,7 @@ export interface WorkspaceWithRole {
 
 /** Workspaces and their members' roles. */
 export class WorkspaceStore {
-  private readonly roles = recentCache<{ role: Role }>();
+  private readonly roles = new RecentValues<{ role: Role }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -59,20 +58,19 @@ export class WorkspaceStore {
     return rows.map((r) => ({ ...r, role: r.role as Role }));
   }
 
-  /** Asked on every call about a bucket, so recent hits are kept (see `recentCache`). */
+  /** Asked on every call about a bucket, so recent hits are kept (see `RecentValues`). */
   async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
     const key = `${workspaceId}/${userId}`;
-    const cached = this.roles.get(key);
-    if (cached) return cached.role;
-    const readStartedAt = performance.now();
-    const row = await this.db
-      .selectFrom('workspace_members')
-      .select('role')
-      .where('workspace_id', '=', workspaceId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (row) keepRead(this.roles, key, { role: row.role as Role }, readStartedAt);
-    return row?.role as Role | undefined;
+    const found = await this.roles.load(key, async () => {
+      const row = await this.db
+        .selectFrom('workspace_members')
+        .select('role')
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && { role: row.role as Role };
+    });
+    return found?.role;
   }
 
   async addMember(workspaceId: string, userId: string, role: Role): Promise<boolean> {

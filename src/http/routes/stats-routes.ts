@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { requireBucketRole } from '../../auth/access.js';
-import { bucketDayStats } from '../../stats/bucket-day-stats.js';
+import { bucketDayAnswer, bucketDayStats } from '../../stats/bucket-day-stats.js';
 import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
@@ -49,19 +49,13 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
-      const closed = day < dayOf(now);
-      const cached = closed ? answers.get(bucketId, day) : undefined;
-      if (cached !== undefined) return sendSerialized(reply, cached);
-
-      const generation = answers.generation(bucketId);
-      const entries = await bucketDayStats(store.stats, bucketId, day, now, stats);
-      const answer = {
-        success: true,
-        nodeStats: entries.map(dailyInfoOf),
-      };
-      if (!closed) return answer;
-      const body = Buffer.from(reply.serialize(answer) as string);
-      answers.set(bucketId, day, body, generation);
+      const body = await answers.answer(bucketId, day, now, async () => {
+        const { entries, validUntil } = await bucketDayAnswer(store.stats, bucketId, day, now, stats, {
+          lookAheadMs: answers.lookAheadMs,
+        });
+        const serialized = reply.serialize({ success: true, nodeStats: entries.map(dailyInfoOf) }) as string;
+        return { body: Buffer.from(serialized), computedAt: now, validUntil };
+      });
       return sendSerialized(reply, body);
     },
   );
