@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { DaySummary } from '../stats/day-summary.js';
+import { sql, type Transaction } from 'kysely';
+import { summarizeReport, type DaySummary } from '../stats/day-summary.js';
 import type { Report } from '../stats/node-status.js';
 import { DAY_MS } from '../time/instant.js';
 import type { Database } from './database-schema.js';
@@ -77,6 +77,35 @@ export class KyselyWriteOps implements WriteOps {
       for (const row of stored) inserted.push({ seriesId: row.series_id, report: reportFromRow(row) });
     }
     return inserted;
+  }
+
+  async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
+    const appended = new Set<string>();
+    for (const chunk of chunks(rows, ROWS_PER_STATEMENT / 2)) {
+      const stored = await this.trx
+        .insertInto('daily_rollups')
+        .values(chunk.map(({ seriesId, day, report }) => rowFromSummary(seriesId, day, summarizeReport(report))))
+        // `appendReport` in SQL; every right-hand side reads the row as it was.
+        .onConflict((oc) =>
+          oc
+            .columns(['series_id', 'day'])
+            .doUpdateSet({
+              inner_online_ms: sql<number>`daily_rollups.inner_online_ms + case when daily_rollups.last_status = ${statusCode('ONLINE')}
+                then least(excluded.last_at - daily_rollups.last_at, ${staleAfterMs}) else 0 end`,
+              latency_sum: sql<number>`daily_rollups.latency_sum + excluded.latency_sum`,
+              latency_count: sql<number>`daily_rollups.latency_count + excluded.latency_count`,
+              report_count: sql<number>`daily_rollups.report_count + 1`,
+              last_at: sql<number>`excluded.last_at`,
+              last_status: sql<number>`excluded.last_status`,
+              last_latency_ms: sql<number | null>`excluded.last_latency_ms`,
+            })
+            .where(sql<boolean>`excluded.last_at > daily_rollups.last_at`),
+        )
+        .returning(['series_id', 'day'])
+        .execute();
+      for (const row of stored) appended.add(seriesDayKey({ seriesId: row.series_id, day: row.day }));
+    }
+    return rows.filter((row) => !appended.has(seriesDayKey(row)));
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {

@@ -65,6 +65,11 @@ export class ReportWriter {
     return ids;
   }
 
+  /**
+   * A (series, day) with one new report, the usual case of live reports, is
+   * appended in the store without a read; the others (several reports, or
+   * one older than the day's last) are read, computed here and saved.
+   */
   private async updateRollups(inserted: SeriesReport[]): Promise<void> {
     const groups = new Map<string, SeriesDayKey & { reports: Report[] }>();
     for (const { seriesId, report } of inserted) {
@@ -73,11 +78,23 @@ export class ReportWriter {
       group.reports.push(report);
       groups.set(key, group);
     }
-    if (groups.size === 0) return;
-    const existing = await this.ops.rollups([...groups.values()]);
+    const single = [...groups.values()].filter((g) => g.reports.length === 1);
+    const left = new Set(groups.keys());
+    if (single.length > 0) {
+      const appended = single.map((g) => ({ seriesId: g.seriesId, day: g.day, report: g.reports[0] as Report }));
+      for (const g of single) left.delete(seriesDayKey(g));
+      for (const key of await this.ops.appendToRollups(appended, this.staleAfterMs)) left.add(seriesDayKey(key));
+    }
+    if (left.size === 0) return;
+    const rest = [...left].map((key) => groups.get(key) as SeriesDayKey & { reports: Report[] });
+    const existing = await this.ops.rollups(rest);
     const updated = [];
-    for (const [key, group] of groups) {
-      updated.push({ seriesId: group.seriesId, day: group.day, summary: await this.nextSummary(group, existing.get(key)) });
+    for (const group of rest) {
+      updated.push({
+        seriesId: group.seriesId,
+        day: group.day,
+        summary: await this.nextSummary(group, existing.get(seriesDayKey(group))),
+      });
     }
     await this.ops.saveRollups(updated);
   }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './001-initial-schema.js';
+import * as sqliteClusteredReports from './002-sqlite-clustered-reports.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -8,5 +9,6 @@ import * as initialSchema from './001-initial-schema.js';
 export const migrationProvider: MigrationProvider = {
   getMigrations: async (): Promise<Record<string, Migration>> => ({
     '001-initial-schema': initialSchema,
+    '002-sqlite-clustered-reports': sqliteClusteredReports,
   }),
 };

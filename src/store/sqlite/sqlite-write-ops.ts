@@ -1,5 +1,5 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import type { DaySummary } from '../../stats/day-summary.js';
+import { summarizeReport, type DaySummary } from '../../stats/day-summary.js';
 import type { Report } from '../../stats/node-status.js';
 import { DAY_MS } from '../../time/instant.js';
 import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
@@ -25,6 +25,7 @@ export class SqliteWriteOps implements WriteOps {
     moveFirstAt: Statement<[number, number]>;
     insertReport: Statement<[number, number, number, number | null]>;
     rollup: Statement<[number, number], DailyRollupTable>;
+    appendToRollup: Statement<DailyRollupTable & { stale_after_ms: number; online: number }>;
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
     saveRollup: Statement<DailyRollupTable>;
   };
@@ -41,6 +42,20 @@ export class SqliteWriteOps implements WriteOps {
         'insert into reports (series_id, at, status, latency_ms) values (?, ?, ?, ?) on conflict (series_id, at) do nothing',
       ),
       rollup: sqlite.prepare('select * from daily_rollups where series_id = ? and day = ?'),
+      // `appendReport` in SQL; every right-hand side reads the row as it was.
+      appendToRollup: sqlite.prepare(
+        `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
+           latency_sum, latency_count, report_count)
+         values (@series_id, @day, @first_at, @last_at, @last_status, @last_latency_ms, @inner_online_ms,
+           @latency_sum, @latency_count, @report_count)
+         on conflict (series_id, day) do update set
+           inner_online_ms = inner_online_ms
+             + case when last_status = @online then min(excluded.last_at - last_at, @stale_after_ms) else 0 end,
+           latency_sum = latency_sum + excluded.latency_sum, latency_count = latency_count + excluded.latency_count,
+           report_count = report_count + 1, last_at = excluded.last_at, last_status = excluded.last_status,
+           last_latency_ms = excluded.last_latency_ms
+         where excluded.last_at > daily_rollups.last_at`,
+      ),
       dayReports: sqlite.prepare('select at, status, latency_ms from reports where series_id = ? and at >= ? and at < ?'),
       saveRollup: sqlite.prepare(
         `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
@@ -76,6 +91,18 @@ export class SqliteWriteOps implements WriteOps {
     return reports.filter(
       ({ seriesId, report }) =>
         this.statements.insertReport.run(seriesId, report.at, statusCode(report.status), report.latencyMs).changes > 0,
+    );
+  }
+
+  async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
+    const online = statusCode('ONLINE');
+    return rows.filter(
+      ({ seriesId, day, report }) =>
+        this.statements.appendToRollup.run({
+          ...rowFromSummary(seriesId, day, summarizeReport(report)),
+          stale_after_ms: staleAfterMs,
+          online,
+        }).changes === 0,
     );
   }
 
