@@ -59,7 +59,7 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
 // A store as an earlier release opened it: only the first migration. The
 // code reads and writes the same columns on either schema.
 async function openStoreAt001(file: string, staleAfterMs: number) {
-  const original = migrationProvider.getMigrations;
+  const original = migrationProvider.getMigrations.bind(migrationProvider);
   migrationProvider.getMigrations = async () => ({ '001-initial-schema': initialSchema });
   try {
     return await openStore({ databaseUrl: `sqlite:${file}`, staleAfterMs });
