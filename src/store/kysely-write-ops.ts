@@ -3,13 +3,12 @@ import { summarizeReport, type DaySummary } from '../stats/day-summary.js';
 import type { Report } from '../stats/node-status.js';
 import { DAY_MS } from '../time/instant.js';
 import type { Database } from './database-schema.js';
-import { isPostgres } from './dialect.js';
 import { advanceReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { reportFromRow, rowFromSummary, summaryFromRow } from './rollup-rows.js';
 import { statusCode } from './status-codes.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from './write-ops.js';
 
-// Keeps every statement under SQLite's and PostgreSQL's bound-parameter limits.
+// Keeps the multi-row statements of the rarer paths under PostgreSQL's bound-parameter limit.
 const ROWS_PER_STATEMENT = 500;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -18,40 +17,64 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
+
 /**
- * The ingest statements through Kysely, as multi-row statements: few round
- * trips, which is what counts on PostgreSQL. Series rows are locked
- * (`FOR UPDATE`) so that concurrent transactions update a rollup one after
- * the other.
+ * The ingest statements on PostgreSQL. The busy ones (guards, series,
+ * reports, appended rollups) send each column as one array parameter and
+ * `unnest` it: one statement and one round trip for a whole group commit,
+ * whatever its size, and nothing for Kysely to compile row by row. Series
+ * rows are locked (`FOR UPDATE`, in id order) so that concurrent
+ * transactions update a rollup one after the other.
  */
 export class KyselyWriteOps implements WriteOps {
   constructor(private readonly trx: Transaction<Database>) {}
 
-  advanceGuard(guard: ReplayGuard): Promise<boolean> {
-    return advanceReplayGuard(this.trx, guard);
+  async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
+    const nodeIds = guards.map((g) => g.nodeId);
+    if (new Set(nodeIds).size < guards.length) {
+      // A node twice in one group: its guards must move one after the other.
+      const moved: boolean[] = [];
+      for (const guard of guards) moved.push(await advanceReplayGuard(this.trx, guard));
+      return moved;
+    }
+    const { rows } = await sql<{ id: string }>`
+      update nodes set last_timestamp = g.timestamp
+      from unnest(${nodeIds}::text[], ${guards.map((g) => g.timestamp)}::bigint[]) as g(id, timestamp)
+      where nodes.id = g.id and (nodes.last_timestamp is null or nodes.last_timestamp < g.timestamp)
+      returning nodes.id`.execute(this.trx);
+    const moved = new Set(rows.map((r) => r.id));
+    return guards.map((g) => moved.has(g.nodeId));
   }
 
   async series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]> {
-    const rows: SeriesRow[] = [];
-    for (const chunk of chunks(wanted, ROWS_PER_STATEMENT)) {
-      await this.trx
-        .insertInto('series')
-        .values(chunk.map((w) => ({ node_id: w.nodeId, bucket_id: w.bucketId, first_at: w.firstAt })))
-        .onConflict((oc) => oc.columns(['bucket_id', 'node_id']).doNothing())
-        .execute();
-      let query = this.trx
-        .selectFrom('series')
-        .select(['id', 'node_id', 'bucket_id', 'first_at'])
-        .where('bucket_id', 'in', [...new Set(chunk.map((w) => w.bucketId))])
-        .where('node_id', 'in', [...new Set(chunk.map((w) => w.nodeId))])
-        .orderBy('id');
-      if (isPostgres(this.trx)) query = query.forUpdate();
-      for (const row of await query.execute()) {
-        rows.push({ id: row.id, bucketId: row.bucket_id, nodeId: row.node_id, firstAt: row.first_at });
-      }
+    const found = await this.lockSeries(wanted);
+    const missing = wanted.filter((w) => !found.has(pairKey(w.bucketId, w.nodeId)));
+    if (missing.length > 0) {
+      await sql`
+        insert into series (bucket_id, node_id, first_at)
+        select * from unnest(${missing.map((w) => w.bucketId)}::text[], ${missing.map((w) => w.nodeId)}::text[],
+          ${missing.map((w) => w.firstAt)}::bigint[])
+        on conflict (bucket_id, node_id) do nothing`.execute(this.trx);
+      for (const [key, row] of await this.lockSeries(missing)) found.set(key, row);
     }
-    const wantedKeys = new Set(wanted.map((w) => `${w.bucketId}/${w.nodeId}`));
-    return rows.filter((row) => wantedKeys.has(`${row.bucketId}/${row.nodeId}`));
+    return wanted.flatMap((w) => found.get(pairKey(w.bucketId, w.nodeId)) ?? []);
+  }
+
+  private async lockSeries(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<Map<string, SeriesRow>> {
+    const { rows } = await sql<{ id: number; bucket_id: string; node_id: string; first_at: number }>`
+      select s.id, s.bucket_id, s.node_id, s.first_at
+      from series s
+      join unnest(${wanted.map((w) => w.bucketId)}::text[], ${wanted.map((w) => w.nodeId)}::text[]) as w(bucket_id, node_id)
+        on s.bucket_id = w.bucket_id and s.node_id = w.node_id
+      order by s.id
+      for update of s`.execute(this.trx);
+    return new Map(
+      rows.map((r) => [
+        pairKey(r.bucket_id, r.node_id),
+        { id: r.id, bucketId: r.bucket_id, nodeId: r.node_id, firstAt: r.first_at },
+      ]),
+    );
   }
 
   async moveFirstAt(seriesId: number, firstAt: number): Promise<void> {
@@ -59,53 +82,38 @@ export class KyselyWriteOps implements WriteOps {
   }
 
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
-    const inserted: SeriesReport[] = [];
-    for (const chunk of chunks(reports, ROWS_PER_STATEMENT)) {
-      const stored = await this.trx
-        .insertInto('reports')
-        .values(
-          chunk.map(({ seriesId, report }) => ({
-            series_id: seriesId,
-            at: report.at,
-            status: statusCode(report.status),
-            latency_ms: report.latencyMs,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['series_id', 'at']).doNothing())
-        .returning(['series_id', 'at', 'status', 'latency_ms'])
-        .execute();
-      for (const row of stored) inserted.push({ seriesId: row.series_id, report: reportFromRow(row) });
-    }
-    return inserted;
+    if (reports.length === 0) return [];
+    const { rows } = await sql<{ series_id: number; at: number; status: number; latency_ms: number | null }>`
+      insert into reports (series_id, at, status, latency_ms)
+      select * from unnest(${reports.map((r) => r.seriesId)}::bigint[], ${reports.map((r) => r.report.at)}::bigint[],
+        ${reports.map((r) => statusCode(r.report.status))}::smallint[], ${reports.map((r) => r.report.latencyMs)}::double precision[])
+      on conflict (series_id, at) do nothing
+      returning series_id, at, status, latency_ms`.execute(this.trx);
+    return rows.map((row) => ({ seriesId: row.series_id, report: reportFromRow(row) }));
   }
 
   async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
-    const appended = new Set<string>();
-    for (const chunk of chunks(rows, ROWS_PER_STATEMENT / 2)) {
-      const stored = await this.trx
-        .insertInto('daily_rollups')
-        .values(chunk.map(({ seriesId, day, report }) => rowFromSummary(seriesId, day, summarizeReport(report))))
-        // `appendReport` in SQL; every right-hand side reads the row as it was.
-        .onConflict((oc) =>
-          oc
-            .columns(['series_id', 'day'])
-            .doUpdateSet({
-              inner_online_ms: sql<number>`daily_rollups.inner_online_ms + case when daily_rollups.last_status = ${statusCode('ONLINE')}
-                then least(excluded.last_at - daily_rollups.last_at, ${staleAfterMs}) else 0 end`,
-              latency_sum: sql<number>`daily_rollups.latency_sum + excluded.latency_sum`,
-              latency_count: sql<number>`daily_rollups.latency_count + excluded.latency_count`,
-              report_count: sql<number>`daily_rollups.report_count + 1`,
-              last_at: sql<number>`excluded.last_at`,
-              last_status: sql<number>`excluded.last_status`,
-              last_latency_ms: sql<number | null>`excluded.last_latency_ms`,
-            })
-            .where(sql<boolean>`excluded.last_at > daily_rollups.last_at`),
-        )
-        .returning(['series_id', 'day'])
-        .execute();
-      for (const row of stored) appended.add(seriesDayKey({ seriesId: row.series_id, day: row.day }));
-    }
-    return rows.filter((row) => !appended.has(seriesDayKey(row)));
+    const fresh = rows.map(({ seriesId, day, report }) => rowFromSummary(seriesId, day, summarizeReport(report)));
+    const column = <K extends keyof (typeof fresh)[number]>(key: K) => fresh.map((row) => row[key]);
+    // `appendReport` in SQL; every right-hand side reads the row as it was.
+    const { rows: appended } = await sql<{ series_id: number; day: number }>`
+      insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
+        latency_sum, latency_count, report_count)
+      select * from unnest(${column('series_id')}::bigint[], ${column('day')}::integer[], ${column('first_at')}::bigint[],
+        ${column('last_at')}::bigint[], ${column('last_status')}::smallint[], ${column('last_latency_ms')}::double precision[],
+        ${column('inner_online_ms')}::bigint[], ${column('latency_sum')}::double precision[], ${column('latency_count')}::integer[],
+        ${column('report_count')}::integer[])
+      on conflict (series_id, day) do update set
+        inner_online_ms = daily_rollups.inner_online_ms + case when daily_rollups.last_status = ${statusCode('ONLINE')}
+          then least(excluded.last_at - daily_rollups.last_at, ${staleAfterMs}::bigint) else 0 end,
+        latency_sum = daily_rollups.latency_sum + excluded.latency_sum,
+        latency_count = daily_rollups.latency_count + excluded.latency_count,
+        report_count = daily_rollups.report_count + 1,
+        last_at = excluded.last_at, last_status = excluded.last_status, last_latency_ms = excluded.last_latency_ms
+      where excluded.last_at > daily_rollups.last_at
+      returning series_id, day`.execute(this.trx);
+    const done = new Set(appended.map((row) => seriesDayKey({ seriesId: row.series_id, day: row.day })));
+    return rows.filter((row) => !done.has(seriesDayKey(row)));
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {

@@ -126,9 +126,10 @@ export class ReportStore {
     // a replayed batch contributes nothing to the transaction.
     const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
     guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
-    for (const { index, guard } of guarded) {
-      if (!(await ops.advanceGuard(guard))) replayed.add(index);
-    }
+    const moved = guarded.length > 0 ? await ops.advanceGuards(guarded.map((g) => g.guard)) : [];
+    guarded.forEach(({ index }, i) => {
+      if (!moved[i]) replayed.add(index);
+    });
     const owner = new Map<string, number>();
     const unique: NewReport[] = [];
     group.forEach((batch, index) => {

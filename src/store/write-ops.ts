@@ -26,8 +26,11 @@ export interface SeriesDayKey {
  * statements on SQLite, multi-row statements on PostgreSQL).
  */
 export interface WriteOps {
-  /** Moves the node's replay guard; false for a replay (see `advanceReplayGuard`). */
-  advanceGuard(guard: ReplayGuard): Promise<boolean>;
+  /**
+   * Moves each node's replay guard, in the order given (see
+   * `advanceReplayGuard`); answers, guard by guard, false for a replay.
+   */
+  advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]>;
   /**
    * Finds or creates the series of each pair (a new one starts at `firstAt`)
    * and, where the store has concurrent writers, locks them for the

@@ -70,8 +70,8 @@ export class SqliteWriteOps implements WriteOps {
     };
   }
 
-  async advanceGuard(guard: ReplayGuard): Promise<boolean> {
-    return this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0;
+  async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
+    return guards.map((guard) => this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0);
   }
 
   async series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]> {
