@@ -6,7 +6,7 @@ import pg from 'pg';
 import { openStore } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { startChild, type Child } from './child-process.js';
-import { load } from './http-load.js';
+import { load, type LoadResult } from './http-load.js';
 import { signedIngestLoad } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
 import { writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
@@ -58,14 +58,40 @@ async function freshDatabase(kind: string): Promise<{ url: string; bytes: () => 
   };
 }
 
-async function bareBaseline(body: string): Promise<number> {
+async function bareBaseline(body: string, seconds: number): Promise<number> {
   const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts', String(BARE_PORT), body], {});
   try {
-    const result = await load({ url: `http://127.0.0.1:${BARE_PORT}/`, method: 'POST', body: '{"day":"x"}', seconds: SECONDS });
+    const result = await load({ url: `http://127.0.0.1:${BARE_PORT}/`, method: 'POST', body: '{"day":"x"}', seconds });
     return result.requestsPerSecond;
   } finally {
     await bare.stop();
   }
+}
+
+// This machine's speed drifts by a third within a minute (other tenants):
+// the service and its baseline alternate in short rounds, and the round
+// with the median ratio is reported.
+const ROUNDS = 3;
+
+async function versusBare(
+  bytes: string,
+  measure: (seconds: number) => Promise<LoadResult>,
+): Promise<LoadResult & { baseline: number; rounds: number[] }> {
+  const seconds = Math.max(1, Math.round(SECONDS / 2));
+  const rounds: Array<LoadResult & { baseline: number }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const baseline = await bareBaseline(bytes, seconds);
+    rounds.push({ ...(await measure(seconds)), baseline });
+  }
+  const ratio = (r: LoadResult & { baseline: number }): number => r.requestsPerSecond / r.baseline;
+  const sorted = [...rounds].sort((a, b) => ratio(a) - ratio(b));
+  const middle = sorted[Math.floor(sorted.length / 2)] as LoadResult & { baseline: number };
+  return {
+    ...middle,
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+    rounds: rounds.map(ratio),
+  };
 }
 
 async function timeOne(url: string, body: string): Promise<number> {
@@ -135,8 +161,9 @@ async function benchStore(kind: string): Promise<StoreFigures> {
         body: closedBody,
       })
     ).text();
-    const closedBare = await bareBaseline(closedBytes);
-    const closed = await load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: closedBody, headers, seconds: SECONDS });
+    const closed = await versusBare(closedBytes, (seconds) =>
+      load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: closedBody, headers, seconds }),
+    );
 
     log('current day, reports arriving');
     const reporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
@@ -148,13 +175,26 @@ async function benchStore(kind: string): Promise<StoreFigures> {
         body: todayBody,
       })
     ).text();
-    const todayBare = await bareBaseline(todayBytes);
-    const today = await load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: todayBody, headers, seconds: SECONDS });
+    const today = await versusBare(todayBytes, (seconds) =>
+      load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: todayBody, headers, seconds }),
+    );
     const live = await reporters.stop();
 
     log('ingest');
-    const ingest = await signedIngestLoad(base, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, INGEST_SECONDS);
-    const ingestBaseline = await insertBaseline(kind as 'sqlite' | 'postgres', database.url, Math.min(INGEST_SECONDS, 10));
+    // Two rounds of half the time each, alternating with the baseline (see ROUNDS).
+    const ingestRounds = [];
+    for (let i = 0; i < 2; i++) {
+      const run = await signedIngestLoad(base, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, INGEST_SECONDS / 2);
+      const baseline = await insertBaseline(kind as 'sqlite' | 'postgres', database.url, Math.min(INGEST_SECONDS / 2, 5));
+      ingestRounds.push({ ...run, baseline });
+    }
+    const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+    const ingest = {
+      entriesPerSecond: mean(ingestRounds.map((r) => r.entriesPerSecond)),
+      requests: ingestRounds.reduce((sum, r) => sum + r.requests, 0),
+      failures: ingestRounds.reduce((sum, r) => sum + r.failures, 0),
+    };
+    const ingestBaseline = mean(ingestRounds.map((r) => r.baseline));
 
     log('soak: steady mixed ingest and queries');
     const soakReporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
@@ -196,8 +236,8 @@ async function benchStore(kind: string): Promise<StoreFigures> {
       kind,
       reports: seeded.reports,
       soak,
-      closed: { ...closed, baseline: closedBare, bytes: closedBytes.length },
-      today: { ...today, baseline: todayBare, bytes: todayBytes.length, liveReports: live },
+      closed: { ...closed, bytes: closedBytes.length },
+      today: { ...today, bytes: todayBytes.length, liveReports: live },
       history: { sparseMedianMs: median(sparse), denseMedianMs: median(dense) },
       ingest: { ...ingest, baseline: ingestBaseline },
       peakRssBytes: service.peakRss(),
