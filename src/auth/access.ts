@@ -42,6 +42,19 @@ export async function requireBucketRole(
   return bucket;
 }
 
+/**
+ * `requireBucketRole` answered from recently read values alone, without a
+ * promise: the bucket when they show the caller holds `needed`, otherwise
+ * undefined (then ask `requireBucketRole`, which also says why not).
+ */
+export function keptBucketAccess(store: Store, principal: Principal, bucketId: string, needed: Role): BucketRecord | undefined {
+  const bucket = store.buckets.kept(bucketId);
+  if (!bucket) return undefined;
+  if (principal.kind === 'operator') return bucket;
+  const role = store.workspaces.keptRole(bucket.workspace_id, principal.userId);
+  return role && grants(role, needed) ? bucket : undefined;
+}
+
 /** Refuses anyone but the operator (403). */
 export function requireOperator(principal: Principal): void {
   if (principal.kind !== 'operator') throw ApiError.forbidden('only the operator may do this');

@@ -3,6 +3,7 @@ import type { Principal, RouteAccess } from '../auth/principal.js';
 import { hashToken, sameHash } from '../auth/token-secret.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
+import type { TokenRecord } from '../store/token-store.js';
 import { ApiError } from './api-error.js';
 import { bearerTokenHash } from './bearer.js';
 
@@ -35,28 +36,58 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   const operatorHash = hashToken(options.operatorToken);
   const touchedAt = new Map<string, number>();
 
-  async function principalFor(request: FastifyRequest): Promise<Principal> {
+  /** The caller's token hash, or the operator; throws a 401 for a missing or malformed header. */
+  function credentialOf(request: FastifyRequest): string | { kind: 'operator' } {
     const header = request.headers.authorization;
     if (header === undefined) throw ApiError.unauthorized('missing Authorization header; send Authorization: Bearer <token>');
     const hash = bearerTokenHash(request);
     if (hash === null) throw ApiError.unauthorized('the Authorization header must be "Bearer <token>"');
-    if (sameHash(hash, operatorHash)) return { kind: 'operator' };
-    const token = await options.store.tokens.findByHash(hash);
-    const now = options.clock.now();
+    return sameHash(hash, operatorHash) ? { kind: 'operator' } : hash;
+  }
+
+  function userOf(token: TokenRecord | undefined, now: number): Principal & { kind: 'user' } {
     if (!token) throw ApiError.unauthorized('unknown token');
     if (token.revoked_at !== null) throw ApiError.unauthorized('this token was revoked');
     if (token.expires_at !== null && token.expires_at <= now) throw ApiError.unauthorized('this token has expired');
-    if (now - (touchedAt.get(token.id) ?? -Infinity) >= TOUCH_INTERVAL_MS) {
-      touchedAt.set(token.id, now);
-      await options.store.tokens.touch(token.id, now);
-    }
     return { kind: 'user', userId: token.user_id, tokenId: token.id };
   }
 
+  const touchDue = (tokenId: string, now: number): boolean => now - (touchedAt.get(tokenId) ?? -Infinity) >= TOUCH_INTERVAL_MS;
+
+  async function principalFor(hash: string): Promise<Principal> {
+    const now = options.clock.now();
+    const user = userOf(await options.store.tokens.findByHash(hash), now);
+    if (touchDue(user.tokenId, now)) {
+      touchedAt.set(user.tokenId, now);
+      await options.store.tokens.touch(user.tokenId, now);
+    }
+    return user;
+  }
+
   app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: a token read recently is checked without a promise, as most calls are.
+  app.addHook('onRequest', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
-    if (access === 'user' || access === 'operator') request.principal = await principalFor(request);
+    if (access !== 'user' && access !== 'operator') return done();
+    try {
+      const credential = credentialOf(request);
+      if (typeof credential !== 'string') {
+        request.principal = credential;
+        return done();
+      }
+      const kept = options.store.tokens.keptByHash(credential);
+      const now = options.clock.now();
+      if (kept && !touchDue(kept.id, now)) {
+        request.principal = userOf(kept, now);
+        return done();
+      }
+      principalFor(credential).then((principal) => {
+        request.principal = principal;
+        done();
+      }, done);
+    } catch (error) {
+      done(error as Error);
+    }
   });
 }
 

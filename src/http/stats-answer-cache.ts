@@ -44,6 +44,12 @@ export class StatsAnswerCache {
     return LAYERED_TTL_MS;
   }
 
+  /** The kept answer of `day` if it holds at `now`; never computes. */
+  kept(bucketId: string, day: number, now: number): Buffer | undefined {
+    const kept = this.answers.get(bucketId, day - this.lookbackDays, day);
+    return kept && holdsAt(kept, now) ? kept.body : undefined;
+  }
+
   /**
    * The answer of `day` as it stands at `now`: a kept one, or the one being
    * computed for the same day if it began since the bucket last changed and
@@ -51,8 +57,8 @@ export class StatsAnswerCache {
    * answer ages out share one computation instead of each making its own.
    */
   async answer(bucketId: string, day: number, now: number, compute: () => Promise<KeptAnswer>): Promise<Buffer> {
-    const kept = this.answers.get(bucketId, day - this.lookbackDays, day);
-    if (kept && holdsAt(kept, now)) return kept.body;
+    const kept = this.kept(bucketId, day, now);
+    if (kept) return kept;
     const key = `${bucketId}/${day}`;
     const generation = this.answers.generation(bucketId);
     const running = this.computing.get(key);

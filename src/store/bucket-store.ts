@@ -39,6 +39,11 @@ export class BucketStore {
     return record;
   }
 
+  /** The bucket as last read, if it was read recently (see `RecentValues`); never asks the store. */
+  kept(bucketId: string): BucketRecord | undefined {
+    return this.byId.get(bucketId);
+  }
+
   /** Looked up on every stats call, so recent hits are kept (see `RecentValues`). */
   async find(bucketId: string): Promise<BucketRecord | undefined> {
     return this.byId.load(bucketId, () =>

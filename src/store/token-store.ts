@@ -30,6 +30,11 @@ export class TokenStore {
     return token;
   }
 
+  /** The token as last read, if it was read recently (see `RecentValues`); never asks the store. */
+  keptByHash(tokenHash: string): TokenRecord | undefined {
+    return this.byHash.get(tokenHash);
+  }
+
   /** Looked up on every authenticated call, so recent hits are kept (see `RecentValues`). */
   async findByHash(tokenHash: string): Promise<TokenRecord | undefined> {
     return this.byHash.load(tokenHash, () =>

@@ -58,6 +58,11 @@ export class WorkspaceStore {
     return rows.map((r) => ({ ...r, role: r.role as Role }));
   }
 
+  /** The member's role as last read, if it was read recently (see `RecentValues`); never asks the store. */
+  keptRole(workspaceId: string, userId: string): Role | undefined {
+    return this.roles.get(`${workspaceId}/${userId}`)?.role;
+  }
+
   /** Asked on every call about a bucket, so recent hits are kept (see `RecentValues`). */
   async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
     const key = `${workspaceId}/${userId}`;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { requireBucketRole } from '../../auth/access.js';
+import { keptBucketAccess, requireBucketRole } from '../../auth/access.js';
 import { bucketDayAnswer, bucketDayStats } from '../../stats/bucket-day-stats.js';
 import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
@@ -37,7 +37,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
         response: { 200: GetBucketNodeStatsResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
-    async (request, reply) => {
+    // Not async: a kept answer to a caller whose access was read recently is sent without a promise.
+    (request, reply) => {
       const day = parseDay(request.body.day);
       if (day === undefined) {
         throw ApiError.badRequest(
@@ -48,15 +49,23 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
       if (day > dayOf(now))
         throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);
       const bucketId = request.params.bucketId.toLowerCase();
-      await requireBucketRole(store, principalOf(request), bucketId, 'READ');
-      const body = await answers.answer(bucketId, day, now, async () => {
-        const { entries, validUntil } = await bucketDayAnswer(store.stats, bucketId, day, now, stats, {
-          lookAheadMs: answers.lookAheadMs,
+      const principal = principalOf(request);
+      const kept = keptBucketAccess(store, principal, bucketId, 'READ') && answers.kept(bucketId, day, now);
+      if (kept) {
+        sendSerialized(reply, kept);
+        return;
+      }
+      return (async () => {
+        await requireBucketRole(store, principal, bucketId, 'READ');
+        const body = await answers.answer(bucketId, day, now, async () => {
+          const { entries, validUntil } = await bucketDayAnswer(store.stats, bucketId, day, now, stats, {
+            lookAheadMs: answers.lookAheadMs,
+          });
+          const serialized = reply.serialize({ success: true, nodeStats: entries.map(dailyInfoOf) }) as string;
+          return { body: Buffer.from(serialized), computedAt: now, validUntil };
         });
-        const serialized = reply.serialize({ success: true, nodeStats: entries.map(dailyInfoOf) }) as string;
-        return { body: Buffer.from(serialized), computedAt: now, validUntil };
-      });
-      return sendSerialized(reply, body);
+        return sendSerialized(reply, body);
+      })();
     },
   );
 
