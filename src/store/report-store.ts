@@ -1,9 +1,9 @@
 import { dayOf } from '../time/instant.js';
+import { reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
-import { ReportWriter, type NewReport } from './report-writer.js';
+import type { NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
 import type { StoreEvents } from './store-events.js';
-import type { WriteOps, WriteTransaction } from './write-ops.js';
 
 export type { NewReport } from './report-writer.js';
 
@@ -12,21 +12,13 @@ export interface IngestResult {
   duplicates: number;
 }
 
-interface PendingBatch {
-  reports: readonly NewReport[];
-  guard: ReplayGuard | undefined;
+interface PendingBatch extends GroupBatch {
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
 }
 
 // A group never grows past one full admin import, so one transaction stays bounded.
 const MAX_GROUP_REPORTS = 10_000;
-
-const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * Writes reports and keeps the daily rollups in step, in one transaction:
@@ -40,8 +32,7 @@ export class ReportStore {
   private draining = false;
 
   constructor(
-    private readonly writeTransaction: WriteTransaction,
-    private readonly staleAfterMs: number,
+    private readonly commit: GroupCommitter,
     private readonly events: StoreEvents,
   ) {}
 
@@ -99,9 +90,8 @@ export class ReportStore {
 
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const { replayed, owner, inserted, timelineMoved } = await withRetryOnConflict(() =>
-      this.writeTransaction((ops) => this.writeGroup(ops, group)),
-    );
+    const batches = group.map(({ reports, guard }) => ({ reports, guard }));
+    const { replayed, owner, inserted, timelineMoved } = await withRetryOnConflict(() => this.commit(batches));
     const accepted = group.map(() => 0);
     const touched = new Map<string, Set<number>>();
     for (const r of inserted) {
@@ -118,34 +108,5 @@ export class ReportStore {
       if (replayed.has(i)) batch.reject(new ReplayError());
       else batch.resolve({ accepted: accepted[i] ?? 0, duplicates: batch.reports.length - (accepted[i] ?? 0) });
     });
-  }
-
-  private async writeGroup(ops: WriteOps, group: PendingBatch[]) {
-    const replayed = new Set<number>();
-    // Guards first, in node order (one lock order for concurrent writers):
-    // a replayed batch contributes nothing to the transaction.
-    const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
-    guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
-    const moved = guarded.length > 0 ? await ops.advanceGuards(guarded.map((g) => g.guard)) : [];
-    guarded.forEach(({ index }, i) => {
-      if (!moved[i]) replayed.add(index);
-    });
-    const owner = new Map<string, number>();
-    const unique: NewReport[] = [];
-    group.forEach((batch, index) => {
-      if (replayed.has(index)) return;
-      for (const r of batch.reports) {
-        const key = reportKey(r);
-        if (owner.has(key)) continue;
-        owner.set(key, index);
-        unique.push(r);
-      }
-    });
-    // One order for every writer, so that concurrent PostgreSQL transactions
-    // take their locks in the same sequence.
-    unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
-    const writer = new ReportWriter(ops, this.staleAfterMs);
-    const inserted = unique.length > 0 ? await writer.write(unique) : [];
-    return { replayed, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
   }
 }

@@ -7,6 +7,8 @@ import { openPostgresDatabase } from './postgres/postgres-database.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { BucketStore } from './bucket-store.js';
 import { NodeStore } from './node-store.js';
+import { writeGroup, type GroupCommitter } from './group-write.js';
+import { SqliteWriterThread } from './sqlite/sqlite-writer-thread.js';
 import { ReportStore } from './report-store.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
 import { StatsStore } from './stats-store.js';
@@ -41,10 +43,17 @@ export interface StoreOptions {
   log?: (message: string) => void;
 }
 
-function openDatabase(databaseUrl: string): { db: Kysely<Database>; writeTransaction: WriteTransaction } {
+interface OpenedDatabase {
+  db: Kysely<Database>;
+  writeTransaction: WriteTransaction;
+  /** Tells the writer that a bucket was deleted, where it keeps series ids. */
+  forgetBucket?: (bucketId: string) => void;
+}
+
+function openDatabase(databaseUrl: string, log: (message: string) => void): OpenedDatabase {
   if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const db = openPostgresDatabase(databaseUrl);
+    const db = openPostgresDatabase(databaseUrl, log);
     return { db, writeTransaction: (work) => db.transaction().execute((trx) => work(new KyselyWriteOps(trx))) };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
@@ -57,7 +66,8 @@ function openDatabase(databaseUrl: string): { db: Kysely<Database>; writeTransac
  * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const { db, writeTransaction } = openDatabase(options.databaseUrl);
+  const opened = openDatabase(options.databaseUrl, options.log ?? (() => undefined));
+  const { db } = opened;
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
@@ -68,6 +78,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const events = new StoreEvents();
   const nodes = new NodeStore(db, events);
+  const commit = groupCommitter(options, opened);
+  events.on('bucketDeleted', (bucketId) => commit.forgetBucket(bucketId));
   return {
     kind: isPostgres(db) ? 'postgres' : 'sqlite',
     db,
@@ -76,13 +88,38 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     workspaces: new WorkspaceStore(db, events),
     buckets: new BucketStore(db, events),
     nodes,
-    reports: new ReportStore(writeTransaction, options.staleAfterMs, events),
+    reports: new ReportStore(commit.write, events),
     stats: new StatsStore(db, nodes, events),
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
       return true;
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await commit.close();
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Where group commits run: a SQLite file gets a writer thread of its own
+ * (see `SqliteWriterThread`); PostgreSQL, whose server does the work, and
+ * an in-memory SQLite, which no other connection can open, write on the
+ * calling thread.
+ */
+function groupCommitter(
+  options: StoreOptions,
+  opened: OpenedDatabase,
+): { write: GroupCommitter; forgetBucket: (bucketId: string) => void; close: () => Promise<void> } {
+  const path = options.databaseUrl.startsWith('sqlite:') ? options.databaseUrl.slice('sqlite:'.length) : undefined;
+  if (path !== undefined && path !== ':memory:') {
+    const writer = new SqliteWriterThread(path, options.staleAfterMs);
+    return { write: (group) => writer.write(group), forgetBucket: (id) => writer.forgetBucket(id), close: () => writer.close() };
+  }
+  return {
+    write: (group) => opened.writeTransaction((ops) => writeGroup(ops, group, options.staleAfterMs)),
+    forgetBucket: (id) => opened.forgetBucket?.(id),
+    close: async () => undefined,
   };
 }

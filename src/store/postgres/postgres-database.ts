@@ -17,7 +17,15 @@ const types = {
  * @example
  * const db = openPostgresDatabase('postgres://postgres@127.0.0.1:5432/test');
  */
-export function openPostgresDatabase(connectionString: string, maxConnections = 10): Kysely<Database> {
+export function openPostgresDatabase(
+  connectionString: string,
+  log: (message: string) => void = () => undefined,
+  maxConnections = 10,
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString, max: maxConnections, types });
+  // An idle connection that the server closes (a restart, a failover, an
+  // administrator) is an 'error' on the pool: without a listener it would
+  // end the process. The pool drops it and opens another when needed.
+  pool.on('error', (error) => log(`PostgreSQL closed an idle connection: ${error.message}`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -14,15 +14,30 @@ import { SqliteWriteOps } from './sqlite-write-ops.js';
  * @example
  * const { db, writeTransaction } = openSqliteDatabase('./data/flashback.db');
  */
-export function openSqliteDatabase(path: string): { db: Kysely<Database>; writeTransaction: WriteTransaction } {
+export function openSqliteDatabase(path: string): {
+  db: Kysely<Database>;
+  writeTransaction: WriteTransaction;
+  forgetBucket: (bucketId: string) => void;
+} {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = openSqliteConnection(path);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const writes = sqliteWriteTransaction(db, sqlite);
+  return { db, ...writes };
+}
+
+/**
+ * One connection to the file at `path`, set up as every connection of the
+ * service is: WAL with `synchronous=FULL`, foreign keys, and waiting up to
+ * 5 s for the write lock that another connection holds.
+ */
+export function openSqliteConnection(path: string): SqliteDriver.Database {
   const sqlite = new SqliteDriver(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, writeTransaction: sqliteWriteTransaction(db, sqlite) };
+  return sqlite;
 }
 
 /**
@@ -30,12 +45,15 @@ export function openSqliteDatabase(path: string): { db: Kysely<Database>; writeT
  * one connection, held for the whole transaction so that no other query
  * interleaves. The statements are prepared on first use, after migrations.
  */
-function sqliteWriteTransaction(db: Kysely<Database>, sqlite: SqliteDriver.Database): WriteTransaction {
+function sqliteWriteTransaction(
+  db: Kysely<Database>,
+  sqlite: SqliteDriver.Database,
+): { writeTransaction: WriteTransaction; forgetBucket: (bucketId: string) => void } {
   let ops: SqliteWriteOps | undefined;
   const begin = sqlite.prepare('begin immediate');
   const commit = sqlite.prepare('commit');
   const rollback = sqlite.prepare('rollback');
-  return (work) =>
+  const writeTransaction: WriteTransaction = (work) =>
     db.connection().execute(async () => {
       ops ??= new SqliteWriteOps(sqlite);
       // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
@@ -46,7 +64,9 @@ function sqliteWriteTransaction(db: Kysely<Database>, sqlite: SqliteDriver.Datab
         return result;
       } catch (error) {
         if (sqlite.inTransaction) rollback.run();
+        ops.forgetAll();
         throw error;
       }
     });
+  return { writeTransaction, forgetBucket: (bucketId) => ops?.forgetBucket(bucketId) };
 }

@@ -1,4 +1,5 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { summarizeReport, type DaySummary } from '../../stats/day-summary.js';
 import type { Report } from '../../stats/node-status.js';
 import { DAY_MS } from '../../time/instant.js';
@@ -18,6 +19,12 @@ type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
  * locks needed).
  */
 export class SqliteWriteOps implements WriteOps {
+  /**
+   * Series ids and starts by `bucket/node`, as this connection, the only
+   * writer, last wrote them: most reports are for a series seen a minute
+   * ago. Forgotten when a bucket is deleted, when a series' start moves and after a rollback.
+   */
+  private readonly knownSeries = new LRUCache<string, { id: number; firstAt: number }>({ max: 100_000 });
   private readonly statements: {
     advanceGuard: Statement<[number, string, number]>;
     findSeries: Statement<[string, string], SeriesRecord>;
@@ -25,7 +32,7 @@ export class SqliteWriteOps implements WriteOps {
     moveFirstAt: Statement<[number, number]>;
     insertReport: Statement<[number, number, number, number | null]>;
     rollup: Statement<[number, number], DailyRollupTable>;
-    appendToRollup: Statement<DailyRollupTable & { stale_after_ms: number; online: number }>;
+    appendToRollup: Statement<[number, number, number, number, number, number | null, number, number, number, number]>;
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
     saveRollup: Statement<DailyRollupTable>;
   };
@@ -46,11 +53,10 @@ export class SqliteWriteOps implements WriteOps {
       appendToRollup: sqlite.prepare(
         `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
            latency_sum, latency_count, report_count)
-         values (@series_id, @day, @first_at, @last_at, @last_status, @last_latency_ms, @inner_online_ms,
-           @latency_sum, @latency_count, @report_count)
+         values (?, ?, ?, ?, ?, ?, 0, ?, ?, 1)
          on conflict (series_id, day) do update set
            inner_online_ms = inner_online_ms
-             + case when last_status = @online then min(excluded.last_at - last_at, @stale_after_ms) else 0 end,
+             + case when last_status = ? then min(excluded.last_at - last_at, ?) else 0 end,
            latency_sum = latency_sum + excluded.latency_sum, latency_count = latency_count + excluded.latency_count,
            report_count = report_count + 1, last_at = excluded.last_at, last_status = excluded.last_status,
            last_latency_ms = excluded.last_latency_ms
@@ -76,15 +82,32 @@ export class SqliteWriteOps implements WriteOps {
 
   async series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]> {
     return wanted.map(({ bucketId, nodeId, firstAt }) => {
+      const key = `${bucketId}/${nodeId}`;
+      const known = this.knownSeries.get(key);
+      if (known) return { id: known.id, bucketId, nodeId, firstAt: known.firstAt };
       const found = this.statements.findSeries.get(bucketId, nodeId);
-      if (found) return { id: found.id, bucketId, nodeId, firstAt: found.first_at };
-      const created = this.statements.insertSeries.get(bucketId, nodeId, firstAt) as { id: number };
-      return { id: created.id, bucketId, nodeId, firstAt };
+      const row = found
+        ? { id: found.id, bucketId, nodeId, firstAt: found.first_at }
+        : { id: (this.statements.insertSeries.get(bucketId, nodeId, firstAt) as { id: number }).id, bucketId, nodeId, firstAt };
+      this.knownSeries.set(key, { id: row.id, firstAt: row.firstAt });
+      return row;
     });
   }
 
   async moveFirstAt(seriesId: number, firstAt: number): Promise<void> {
     this.statements.moveFirstAt.run(firstAt, seriesId);
+    // Rare (a report older than its series' first): read them all again rather than index them by id too.
+    this.knownSeries.clear();
+  }
+
+  /** After its bucket was deleted (by another connection): its series are gone. */
+  forgetBucket(bucketId: string): void {
+    for (const key of [...this.knownSeries.keys()]) if (key.startsWith(`${bucketId}/`)) this.knownSeries.delete(key);
+  }
+
+  /** After a rollback: series created or moved in it never were. */
+  forgetAll(): void {
+    this.knownSeries.clear();
   }
 
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
@@ -96,14 +119,23 @@ export class SqliteWriteOps implements WriteOps {
 
   async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
     const online = statusCode('ONLINE');
-    return rows.filter(
-      ({ seriesId, day, report }) =>
-        this.statements.appendToRollup.run({
-          ...rowFromSummary(seriesId, day, summarizeReport(report)),
-          stale_after_ms: staleAfterMs,
-          online,
-        }).changes === 0,
-    );
+    return rows.filter(({ seriesId, day, report }) => {
+      // Bound by position: better-sqlite3 binds that faster than a row object's names.
+      const one = summarizeReport(report);
+      const { changes } = this.statements.appendToRollup.run(
+        seriesId,
+        day,
+        one.firstAt,
+        one.lastAt,
+        statusCode(one.lastStatus),
+        one.lastLatencyMs,
+        one.latencySum,
+        one.latencyCount,
+        online,
+        staleAfterMs,
+      );
+      return changes === 0;
+    });
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {

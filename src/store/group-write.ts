@@ -1,0 +1,64 @@
+import type { ReplayGuard } from './replay-guard.js';
+import { ReportWriter, type NewReport } from './report-writer.js';
+import type { WriteOps } from './write-ops.js';
+
+/** One caller's reports in a group commit, with its signed request's guard if any. */
+export interface GroupBatch {
+  reports: readonly NewReport[];
+  guard: ReplayGuard | undefined;
+}
+
+/** What one group commit did, for settling each batch (plain data: it may come from another thread). */
+export interface GroupWrite {
+  /** Indexes of the batches whose guard refused them (a replay): they stored nothing. */
+  replayed: Set<number>;
+  /** For each report key (`reportKey`), the index of the batch that brought it first. */
+  owner: Map<string, number>;
+  /** The reports that were new. */
+  inserted: NewReport[];
+  /** Buckets where a report became the earliest of its series. */
+  timelineMoved: Set<string>;
+}
+
+export const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The statements of one group commit, inside the caller's transaction:
+ * guards first, then each report once (earlier batches win repeats), in one
+ * order for every writer.
+ */
+export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], staleAfterMs: number): Promise<GroupWrite> {
+  const replayed = new Set<number>();
+  // Guards first, in node order (one lock order for concurrent writers):
+  // a replayed batch contributes nothing to the transaction.
+  const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
+  guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
+  const moved = guarded.length > 0 ? await ops.advanceGuards(guarded.map((g) => g.guard)) : [];
+  guarded.forEach(({ index }, i) => {
+    if (!moved[i]) replayed.add(index);
+  });
+  const owner = new Map<string, number>();
+  const unique: NewReport[] = [];
+  group.forEach((batch, index) => {
+    if (replayed.has(index)) return;
+    for (const r of batch.reports) {
+      const key = reportKey(r);
+      if (owner.has(key)) continue;
+      owner.set(key, index);
+      unique.push(r);
+    }
+  });
+  // One order for every writer, so that concurrent PostgreSQL transactions
+  // take their locks in the same sequence.
+  unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
+  const writer = new ReportWriter(ops, staleAfterMs);
+  const inserted = unique.length > 0 ? await writer.write(unique) : [];
+  return { replayed, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
+}
+
+/** Runs one group commit in a transaction of its own, and answers what it did. */
+export type GroupCommitter = (group: readonly GroupBatch[]) => Promise<GroupWrite>;
