@@ -9,11 +9,15 @@ import type { WriterRequest } from './sqlite-writer-worker.js';
  * loader, which a worker does not inherit from `--import tsx`.
  */
 function startWorker(workerData: { path: string; staleAfterMs: number }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData });
+  // A group commit holds at most 10 000 reports: a small heap is plenty, and it keeps the process small.
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 };
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./sqlite-writer-worker.js', import.meta.url), { workerData, resourceLimits });
+  }
   const tsx = import.meta.resolve('tsx/esm/api');
   const source = new URL('./sqlite-writer-worker.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits });
 }
 
 type WriterAnswer = { id: number; result: GroupWrite } | { id: number; error: { message: string; code?: unknown } };
