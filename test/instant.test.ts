@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseDateTime, parseDay } from '../src/time/instant.js';
 
 describe('parseDateTime', () => {
@@ -38,5 +39,19 @@ describe('parseDay', () => {
     assert.equal(parseDay('2024-01-14T23:00:00-02:00'), parseDay('2024-01-15'));
     assert.equal(parseDay('2025-02-30'), undefined);
     assert.equal(parseDay('2024-02-30T00:00:00Z'), undefined);
+  });
+
+  it('gives every valid date of years 0000 to 9999 the day Date.parse gives it', () => {
+    const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        (date) => {
+          const text = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+          assert.equal(parseDay(text), Math.floor(Date.parse(`${text}T00:00:00Z`) / 86_400_000), text);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -11,9 +11,18 @@ export function hashToken(token: string): string {
   return hash('sha256', token, 'hex');
 }
 
-/** Compares two token hashes in constant time. */
-export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && timingSafeEqual(left, right);
+/**
+ * A constant-time test for one token hash (the operator's, checked on every
+ * call), its bytes decoded once.
+ *
+ * @example
+ * const isOperator = matchesHash(hashToken(operatorToken));
+ * isOperator(hashToken(presented)) // true or false, in the same time
+ */
+export function matchesHash(expected: string): (hash: string) => boolean {
+  const want = Buffer.from(expected, 'hex');
+  return (hash) => {
+    const got = Buffer.from(hash, 'hex');
+    return got.length === want.length && timingSafeEqual(got, want);
+  };
 }

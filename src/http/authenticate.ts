@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, RouteAccess } from '../auth/principal.js';
-import { hashToken, sameHash } from '../auth/token-secret.js';
+import { hashToken, matchesHash } from '../auth/token-secret.js';
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
@@ -33,7 +33,7 @@ export interface AuthenticationOptions {
  * always the first answer.
  */
 export function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
-  const operatorHash = hashToken(options.operatorToken);
+  const isOperator = matchesHash(hashToken(options.operatorToken));
   const touchedAt = new Map<string, number>();
 
   /** The caller's token hash, or the operator; throws a 401 for a missing or malformed header. */
@@ -42,7 +42,7 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     if (header === undefined) throw ApiError.unauthorized('missing Authorization header; send Authorization: Bearer <token>');
     const hash = bearerTokenHash(request);
     if (hash === null) throw ApiError.unauthorized('the Authorization header must be "Bearer <token>"');
-    return sameHash(hash, operatorHash) ? { kind: 'operator' } : hash;
+    return isOperator(hash) ? { kind: 'operator' } : hash;
   }
 
   function userOf(token: TokenRecord | undefined, now: number): Principal & { kind: 'user' } {

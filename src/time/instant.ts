@@ -9,8 +9,10 @@ function daysInMonth(year: number, month: number): number {
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
 
-// Date.UTC maps years 0-99 to 1900-1999, so the year is set separately.
+// Date.UTC maps years 0-99 to 1900-1999: those years are set separately
+// (every report parses one of these, so the usual years skip the Date object).
 function utcMillis(year: number, month: number, day: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return date.getTime();
