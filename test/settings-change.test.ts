@@ -6,6 +6,7 @@ import type { Report } from '../src/stats/node-status.js';
 import { RAW_DROPPED_KEY } from '../src/store/raw-retention.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/instant.js';
+import { stageInStore } from './helpers/store-fixtures.js';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
 
 const NOW = Date.parse('2024-02-01T00:00:00.000Z');
@@ -18,18 +19,9 @@ const reports: Report[] = [
 ];
 
 async function seed(store: Store): Promise<string> {
-  const user = await store.users.create('owner@example.com', 'Owner', NOW);
-  const workspace = await store.workspaces.create('w', user?.id ?? '', NOW);
-  const bucket = await store.buckets.create(
-    { name: 'b', workspaceId: workspace.id, storageType: 'S3', bucket: null, endpoint: null, region: null },
-    NOW,
-  );
-  const node = await store.nodes.create(
-    { ip: '10.0.0.1', host: 'h', region: 'r', provider: 'p', version: '1', publicKey: 'k' },
-    NOW,
-  );
-  await store.reports.ingest(reports.map((r) => ({ nodeId: node.id, bucketId: bucket.id, ...r })));
-  return bucket.id;
+  const { bucketId, nodeId } = await stageInStore(store, NOW);
+  await store.reports.ingest(reports.map((r) => ({ nodeId, bucketId, ...r })));
+  return bucketId;
 }
 
 for (const kind of STORE_KINDS) {

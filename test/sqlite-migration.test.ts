@@ -8,6 +8,7 @@ import * as initialSchema from '../src/store/migrations/001-initial-schema.js';
 import { migrationProvider } from '../src/store/migrations/migration-provider.js';
 import { openStore } from '../src/store/store.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
+import { stageInStore } from './helpers/store-fixtures.js';
 import { DAY_MS } from '../src/time/instant.js';
 
 describe('a SQLite store made before reports were clustered (migration 002)', () => {
@@ -20,30 +21,21 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
     const settings = { staleAfterMs: 180_000, nodeRetentionDays: 7 };
     // Fill it as the service did then: through the store, on the old schema.
     const before = await openStoreAt001(file, settings.staleAfterMs);
-    const user = await before.users.create('m@example.com', 'm', now);
-    const workspace = await before.workspaces.create('w', user?.id ?? '', now);
-    const bucket = await before.buckets.create(
-      { name: 'b', workspaceId: workspace.id, storageType: 'S3', bucket: null, endpoint: null, region: null },
-      now,
-    );
-    const node = await before.nodes.create(
-      { ip: '10.0.0.1', host: 'a.example', region: 'r', provider: 'p', version: '1', publicKey: 'k' },
-      now,
-    );
+    const { bucketId, nodeId } = await stageInStore(before, now);
     const reports = [];
     for (let at = now - 2 * DAY_MS; at < now; at += 300_000) {
-      reports.push({ nodeId: node.id, bucketId: bucket.id, at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
+      reports.push({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
     }
     await before.reports.ingest(reports);
     const day = Math.floor(now / DAY_MS) - 1;
-    const answer = await bucketDayStats(before.stats, bucket.id, day, now, settings);
+    const answer = await bucketDayStats(before.stats, bucketId, day, now, settings);
     await before.close();
 
     const after = await openStore({ databaseUrl: `sqlite:${file}`, staleAfterMs: settings.staleAfterMs });
     try {
       const count = await sql<{ n: number }>`select count(*) as n from reports`.execute(after.db);
       assert.equal(count.rows[0]?.n, reports.length);
-      assert.deepEqual(await bucketDayStats(after.stats, bucket.id, day, now, settings), answer);
+      assert.deepEqual(await bucketDayStats(after.stats, bucketId, day, now, settings), answer);
       const tables = await sql<{
         name: string;
         sql: string;
