@@ -37,6 +37,8 @@ type WriterAnswer = { id: number; result: GroupWrite } | { id: number; error: { 
 export class SqliteWriterThread {
   private readonly worker: Worker;
   private nextId = 0;
+  // Set once the thread is gone: later writes fail at once instead of waiting for ever.
+  private stopped: Error | undefined;
   private readonly waiting = new Map<number, { resolve: (write: GroupWrite) => void; reject: (error: Error) => void }>();
 
   constructor(path: string, staleAfterMs: number) {
@@ -51,11 +53,12 @@ export class SqliteWriterThread {
       if ('result' in answer) waiter.resolve(answer.result);
       else waiter.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
     });
-    this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', () => this.failAll(new Error('the SQLite writer thread stopped')));
+    this.worker.on('error', (error) => this.stop(error));
+    this.worker.on('exit', () => this.stop(new Error('the SQLite writer thread stopped')));
   }
 
   write(group: readonly GroupBatch[]): Promise<GroupWrite> {
+    if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -71,6 +74,7 @@ export class SqliteWriterThread {
 
   /** Closes the thread's connection once the writes sent before are done. */
   async close(): Promise<void> {
+    if (this.stopped) return;
     const exited = once(this.worker, 'exit');
     this.worker.ref();
     this.post({ close: true });
@@ -81,7 +85,8 @@ export class SqliteWriterThread {
     this.worker.postMessage(request);
   }
 
-  private failAll(error: Error): void {
+  private stop(error: Error): void {
+    this.stopped ??= error;
     for (const waiter of this.waiting.values()) waiter.reject(error);
     this.waiting.clear();
   }
