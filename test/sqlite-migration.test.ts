@@ -15,7 +15,7 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
   const dir = mkdtempSync(join(tmpdir(), 'fbstats-migration-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('keeps every report and rollup, answers the same, and stores them WITHOUT ROWID', async () => {
+  it('keeps every report and rollup, answers the same, stores them WITHOUT ROWID and never reuses a series id', async () => {
     const file = join(dir, 'old.db');
     const now = Date.parse('2024-03-20T12:00:00.000Z');
     const settings = { staleAfterMs: 180_000, nodeRetentionDays: 7 };
@@ -42,6 +42,9 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
       }>`select name, sql from sqlite_master where name in ('reports', 'daily_rollups')`.execute(after.db);
       for (const table of tables.rows) assert.match(table.sql, /without rowid/i, table.name);
       assert.equal(tables.rows.length, 2);
+      // The writer keeps series ids: one freed by a deleted bucket must never come back.
+      const series = await sql<{ sql: string }>`select sql from sqlite_master where name = 'series'`.execute(after.db);
+      assert.match(series.rows[0]?.sql ?? '', /autoincrement/i);
     } finally {
       await after.close();
     }

@@ -54,6 +54,13 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
 
   const touchDue = (tokenId: string, now: number): boolean => now - (touchedAt.get(tokenId) ?? -Infinity) >= TOUCH_INTERVAL_MS;
 
+  /** The user of a token read recently and not due for a touch, without asking the store; undefined otherwise. */
+  function keptUser(hash: string): Principal | undefined {
+    const kept = options.store.tokens.keptByHash(hash);
+    const now = options.clock.now();
+    return kept && !touchDue(kept.id, now) ? userOf(kept, now) : undefined;
+  }
+
   async function principalFor(hash: string): Promise<Principal> {
     const now = options.clock.now();
     const user = userOf(await options.store.tokens.findByHash(hash), now);
@@ -69,25 +76,24 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   app.addHook('onRequest', (request, _reply, done) => {
     const access = request.routeOptions.config.access;
     if (access !== 'user' && access !== 'operator') return done();
+    // `done` is called outside the try: it runs the rest of the request, whose errors are not ours to answer twice.
+    let known: Principal | undefined;
+    let credential: string | { kind: 'operator' };
     try {
-      const credential = credentialOf(request);
-      if (typeof credential !== 'string') {
-        request.principal = credential;
-        return done();
-      }
-      const kept = options.store.tokens.keptByHash(credential);
-      const now = options.clock.now();
-      if (kept && !touchDue(kept.id, now)) {
-        request.principal = userOf(kept, now);
-        return done();
-      }
-      principalFor(credential).then((principal) => {
-        request.principal = principal;
-        done();
-      }, done);
+      credential = credentialOf(request);
+      known = typeof credential === 'string' ? keptUser(credential) : credential;
     } catch (error) {
-      done(error as Error);
+      return done(error as Error);
     }
+    if (known) {
+      request.principal = known;
+      return done();
+    }
+    // As Fastify runs an async hook: the rest of the request continues from the promise's callback.
+    principalFor(credential as string).then((principal) => {
+      request.principal = principal;
+      done();
+    }, done);
   });
 }
 

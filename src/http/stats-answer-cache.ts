@@ -2,10 +2,10 @@ import { BucketSpanCache, type SpanGeneration } from '../store/bucket-span-cache
 import { LAYERED_TTL_MS } from '../store/recent-cache.js';
 import type { StoreEvents } from '../store/store-events.js';
 
-/** A serialized answer and the instants of `now` it answers: `[computedAt, validUntil)`. */
+/** A serialized answer and the instants of `now` it answers: `[validFrom, validUntil)` (a closed day from its end on). */
 export interface KeptAnswer {
   body: Buffer;
-  computedAt: number;
+  validFrom: number;
   validUntil: number;
 }
 
@@ -70,7 +70,7 @@ export class StatsAnswerCache {
     this.computing.set(key, { generation, answer });
     try {
       const computed = await answer;
-      if (computed.validUntil > computed.computedAt + 1) {
+      if (computed.validUntil > computed.validFrom + 1) {
         this.answers.set(bucketId, day - this.lookbackDays, day, computed, generation);
       }
       return computed.body;
@@ -81,5 +81,5 @@ export class StatsAnswerCache {
 }
 
 function holdsAt(answer: KeptAnswer, now: number): boolean {
-  return answer.computedAt <= now && now < answer.validUntil;
+  return answer.validFrom <= now && now < answer.validUntil;
 }

@@ -38,6 +38,9 @@ export class KyselyWriteOps implements WriteOps {
       for (const guard of guards) moved.push(await advanceReplayGuard(this.trx, guard));
       return moved;
     }
+    // Locked first in the order writeGroup sorted them (code points, as "C" compares), as every writer does:
+    // an UPDATE ... FROM locks rows in whatever order its plan meets them.
+    await sql`select id from nodes where id = any(${nodeIds}::text[]) order by id collate "C" for update`.execute(this.trx);
     const { rows } = await sql<{ id: string }>`
       update nodes set last_timestamp = g.timestamp
       from unnest(${nodeIds}::text[], ${guards.map((g) => g.timestamp)}::bigint[]) as g(id, timestamp)

@@ -93,6 +93,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+      if (!commit.running()) throw new Error('the store can no longer write reports');
       return true;
     },
     close: async () => {
@@ -111,15 +112,21 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 function groupCommitter(
   options: StoreOptions,
   opened: OpenedDatabase,
-): { write: GroupCommitter; forgetBucket: (bucketId: string) => void; close: () => Promise<void> } {
+): { write: GroupCommitter; forgetBucket: (bucketId: string) => void; running: () => boolean; close: () => Promise<void> } {
   const path = options.databaseUrl.startsWith('sqlite:') ? options.databaseUrl.slice('sqlite:'.length) : undefined;
   if (path !== undefined && path !== ':memory:') {
     const writer = new SqliteWriterThread(path, options.staleAfterMs);
-    return { write: (group) => writer.write(group), forgetBucket: (id) => writer.forgetBucket(id), close: () => writer.close() };
+    return {
+      write: (group) => writer.write(group),
+      forgetBucket: (id) => writer.forgetBucket(id),
+      running: () => writer.running,
+      close: () => writer.close(),
+    };
   }
   return {
     write: (group) => opened.writeTransaction((ops) => writeGroup(ops, group, options.staleAfterMs)),
     forgetBucket: (id) => opened.forgetBucket?.(id),
+    running: () => true,
     close: async () => undefined,
   };
 }

@@ -62,7 +62,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
             lookAheadMs: answers.lookAheadMs,
           });
           const serialized = reply.serialize({ success: true, nodeStats: entries.map(dailyInfoOf) }) as string;
-          return { body: Buffer.from(serialized), computedAt: now, validUntil };
+          // A closed day's answer holds from the day's end on; the current day's from now.
+          return { body: Buffer.from(serialized), validFrom: Math.min(now, (day + 1) * DAY_MS), validUntil };
         });
         return sendSerialized(reply, body);
       })();

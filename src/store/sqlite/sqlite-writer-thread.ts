@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { GroupBatch, GroupWrite } from '../group-write.js';
 import type { WriterRequest } from './sqlite-writer-worker.js';
@@ -39,16 +38,19 @@ export class SqliteWriterThread {
   private nextId = 0;
   // Set once the thread is gone: later writes fail at once instead of waiting for ever.
   private stopped: Error | undefined;
+  private closing = false;
+  private readonly exited: Promise<void>;
   private readonly waiting = new Map<number, { resolve: (write: GroupWrite) => void; reject: (error: Error) => void }>();
 
   constructor(path: string, staleAfterMs: number) {
     this.worker = startWorker({ path, staleAfterMs });
-    // Only a write in flight keeps the process alive.
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    // Only a write in flight (or closing) keeps the process alive.
     this.worker.unref();
     this.worker.on('message', (answer: WriterAnswer) => {
       const waiter = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
-      if (this.waiting.size === 0) this.worker.unref();
+      if (this.waiting.size === 0 && !this.closing) this.worker.unref();
       if (!waiter) return;
       if ('result' in answer) waiter.resolve(answer.result);
       else waiter.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
@@ -72,13 +74,18 @@ export class SqliteWriterThread {
     this.post({ forgetBucket: bucketId });
   }
 
+  /** Whether the thread still takes writes (readiness: without it, nothing can be stored). */
+  get running(): boolean {
+    return this.stopped === undefined;
+  }
+
   /** Closes the thread's connection once the writes sent before are done. */
   async close(): Promise<void> {
     if (this.stopped) return;
-    const exited = once(this.worker, 'exit');
+    this.closing = true;
     this.worker.ref();
     this.post({ close: true });
-    await exited;
+    await this.exited;
   }
 
   private post(request: WriterRequest): void {

@@ -11,6 +11,9 @@ const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 
 const sqlite = openSqliteConnection(path);
+// A bucket deleted whole, on the main connection, can hold the lock for long:
+// ingest waits for it, as it would queued behind it on one connection.
+sqlite.pragma('busy_timeout = 60000');
 const ops = new SqliteWriteOps(sqlite);
 const begin = sqlite.prepare('begin immediate');
 const commit = sqlite.prepare('commit');
