@@ -50,23 +50,10 @@ function sqliteWriteTransaction(
   sqlite: SqliteDriver.Database,
 ): { writeTransaction: WriteTransaction; forgetBucket: (bucketId: string) => void } {
   let ops: SqliteWriteOps | undefined;
-  const begin = sqlite.prepare('begin immediate');
-  const commit = sqlite.prepare('commit');
-  const rollback = sqlite.prepare('rollback');
   const writeTransaction: WriteTransaction = (work) =>
     db.connection().execute(async () => {
       ops ??= new SqliteWriteOps(sqlite);
-      // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
-      begin.run();
-      try {
-        const result = await work(ops);
-        commit.run();
-        return result;
-      } catch (error) {
-        if (sqlite.inTransaction) rollback.run();
-        ops.forgetAll();
-        throw error;
-      }
+      return ops.transaction(work);
     });
   return { writeTransaction, forgetBucket: (bucketId) => ops?.forgetBucket(bucketId) };
 }

@@ -26,6 +26,9 @@ export class SqliteWriteOps implements WriteOps {
    */
   private readonly knownSeries = new LRUCache<string, { id: number; firstAt: number }>({ max: 100_000 });
   private readonly statements: {
+    begin: Statement;
+    commit: Statement;
+    rollback: Statement;
     advanceGuard: Statement<[number, string, number]>;
     findSeries: Statement<[string, string], SeriesRecord>;
     insertSeries: Statement<[string, string, number], { id: number }>;
@@ -37,8 +40,11 @@ export class SqliteWriteOps implements WriteOps {
     saveRollup: Statement<DailyRollupTable>;
   };
 
-  constructor(sqlite: SqliteDatabase) {
+  constructor(private readonly sqlite: SqliteDatabase) {
     this.statements = {
+      begin: sqlite.prepare('begin immediate'),
+      commit: sqlite.prepare('commit'),
+      rollback: sqlite.prepare('rollback'),
       advanceGuard: sqlite.prepare(
         'update nodes set last_timestamp = ? where id = ? and (last_timestamp is null or last_timestamp < ?)',
       ),
@@ -74,6 +80,21 @@ export class SqliteWriteOps implements WriteOps {
            latency_count = excluded.latency_count, report_count = excluded.report_count`,
       ),
     };
+  }
+
+  /** Runs `work` with these statements in one transaction; a rollback also forgets the kept series. */
+  async transaction<T>(work: (ops: SqliteWriteOps) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
+    this.statements.begin.run();
+    try {
+      const result = await work(this);
+      this.statements.commit.run();
+      return result;
+    } catch (error) {
+      if (this.sqlite.inTransaction) this.statements.rollback.run();
+      this.forgetAll();
+      throw error;
+    }
   }
 
   async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {

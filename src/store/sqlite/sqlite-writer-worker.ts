@@ -15,9 +15,6 @@ const sqlite = openSqliteConnection(path);
 // ingest waits for it, as it would queued behind it on one connection.
 sqlite.pragma('busy_timeout = 60000');
 const ops = new SqliteWriteOps(sqlite);
-const begin = sqlite.prepare('begin immediate');
-const commit = sqlite.prepare('commit');
-const rollback = sqlite.prepare('rollback');
 
 // One group at a time, in the order sent (the sender waits for each answer anyway).
 let queue = Promise.resolve();
@@ -33,14 +30,9 @@ port.on('message', (request: WriterRequest) => {
       return;
     }
     try {
-      // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
-      begin.run();
-      const result = await writeGroup(ops, request.group, staleAfterMs);
-      commit.run();
+      const result = await ops.transaction((trx) => writeGroup(trx, request.group, staleAfterMs));
       port.postMessage({ id: request.id, result });
     } catch (error) {
-      if (sqlite.inTransaction) rollback.run();
-      ops.forgetAll();
       const { message, code } = error as { message?: string; code?: unknown };
       port.postMessage({ id: request.id, error: { message: message ?? String(error), code } });
     }
