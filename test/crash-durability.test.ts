@@ -8,7 +8,7 @@ import { reportFromRow, summaryFromRow } from '../src/store/rollup-rows.js';
 import { statusFromCode } from '../src/store/status-codes.js';
 import { openStore } from '../src/store/store.js';
 import { dayOf } from '../src/time/instant.js';
-import { generateNodeKeys, type NodeKeys } from './helpers/node-signer.js';
+import { generateNodeKeys, statusRequest, type NodeKeys } from './helpers/node-signer.js';
 import {
   createNodeThroughApi,
   sendSigned,
@@ -170,17 +170,7 @@ async function streamUntilKilled(
       const { fresh, repeats } = source.next();
       const entries = [...fresh, ...repeats].sort(() => (Math.random() < 0.5 ? -1 : 1));
       const timestamp = source.nextTimestamp();
-      const body = {
-        ip: '10.0.0.1',
-        region: 'eu-west-1',
-        timestamp,
-        buckets: entries.map((e) => ({
-          bucketId: e.bucketId,
-          status: e.status,
-          latencyMs: e.latencyMs,
-          createdAt: new Date(e.at).toISOString(),
-        })),
-      };
+      const body = statusRequest(timestamp, entries);
       const request: SentRequest = { round, nodeId: source.nodeId, timestamp, fresh, repeats, outcome: 'lost' };
       requests.push(request);
       let answer;

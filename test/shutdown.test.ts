@@ -8,7 +8,7 @@ import { summarizeDay, type DaySummary } from '../src/stats/day-summary.js';
 import { reportFromRow, summaryFromRow } from '../src/store/rollup-rows.js';
 import { openStore } from '../src/store/store.js';
 import { DAY_MS, dayOf, formatInstant } from '../src/time/instant.js';
-import { generateNodeKeys, signBody, type NodeKeys } from './helpers/node-signer.js';
+import { generateNodeKeys, signBody, statusRequest, type NodeKeys, type StatusEntry } from './helpers/node-signer.js';
 import {
   createNodeThroughApi,
   expectJson,
@@ -93,26 +93,7 @@ function refusesConnections(port: number): Promise<boolean> {
   });
 }
 
-interface StatusEntry {
-  bucketId: string;
-  at: number;
-  status: 'ONLINE' | 'OFFLINE';
-  latencyMs: number | null;
-}
-
-function statusBody(timestamp: number, entries: StatusEntry[]): string {
-  return JSON.stringify({
-    ip: '10.0.0.1',
-    region: 'eu-west-1',
-    timestamp,
-    buckets: entries.map((e) => ({
-      bucketId: e.bucketId,
-      status: e.status,
-      latencyMs: e.latencyMs,
-      createdAt: formatInstant(e.at),
-    })),
-  });
-}
+const statusBody = (timestamp: number, entries: StatusEntry[]): string => JSON.stringify(statusRequest(timestamp, entries));
 
 for (const kind of STORE_KINDS) {
   describe(`SIGTERM with requests in flight (${kind})`, () => {

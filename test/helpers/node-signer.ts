@@ -72,3 +72,32 @@ export class SignedNode {
     });
   }
 }
+
+/** One entry of a `/node/status` request, with its instant as epoch milliseconds. */
+export interface StatusEntry {
+  bucketId: string;
+  at: number;
+  status: 'ONLINE' | 'OFFLINE' | 'DISCONNECTED';
+  latencyMs: number | null;
+}
+
+/**
+ * The body of a `/node/status` request carrying `entries`, as a bridge node
+ * sends it (sign its JSON).
+ *
+ * @example
+ * const body = JSON.stringify(statusRequest(Date.now(), [{ bucketId, at: Date.now(), status: 'ONLINE', latencyMs: 12 }]));
+ */
+export function statusRequest(timestamp: number, entries: readonly StatusEntry[]) {
+  return {
+    ip: '10.0.0.1',
+    region: 'eu-west-1',
+    timestamp,
+    buckets: entries.map((e) => ({
+      bucketId: e.bucketId,
+      status: e.status,
+      latencyMs: e.latencyMs,
+      createdAt: new Date(e.at).toISOString(),
+    })),
+  };
+}
