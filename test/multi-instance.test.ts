@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { DAY_MS, formatInstant } from '../src/time/instant.js';
-import { generateNodeKeys, type NodeKeys } from './helpers/node-signer.js';
+import { generateNodeKeys, statusRequest, type NodeKeys } from './helpers/node-signer.js';
 import {
   callJson,
   createNodeThroughApi,
@@ -133,6 +133,15 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     }
   });
 
+  /** Watches B's answer for the day from `changedAt` until it equals `expected` (see `watchUntilCurrent`). */
+  const untilBAnswers = (label: string, changedAt: number, bucketId: string, day: number, expected: NodeStatsEntry[]) =>
+    watchUntilCurrent(
+      label,
+      changedAt,
+      () => dayStats(b, stage.token, bucketId, day),
+      (fromB) => isDeepEqual(fromB, expected),
+    );
+
   after(async () => {
     // Both stop cleanly on SIGTERM (anything left after 15 s is killed, and fails the file).
     const stopped = [a, b].filter((service) => service !== undefined).map((service) => service.stop());
@@ -160,17 +169,21 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     // Today's reports come signed from the nodes, the last a few seconds ago.
     for (const [index, node] of nodes.slice(0, 2).entries()) {
       const now = Date.now();
-      const answer = await sendSigned(a.url, '/node/status', node.id, node.keys, {
-        ip: '10.0.0.1',
-        region: 'eu-west-1',
-        timestamp: now,
-        buckets: [120_000, 60_000, 5_000].map((ago, i) => ({
-          bucketId,
-          status: index === 1 && i === 2 ? 'OFFLINE' : 'ONLINE',
-          latencyMs: 30 + i + index,
-          createdAt: formatInstant(now - ago),
-        })),
-      });
+      const answer = await sendSigned(
+        a.url,
+        '/node/status',
+        node.id,
+        node.keys,
+        statusRequest(
+          now,
+          [120_000, 60_000, 5_000].map((ago, i) => ({
+            bucketId,
+            at: now - ago,
+            status: index === 1 && i === 2 ? 'OFFLINE' : 'ONLINE',
+            latencyMs: 30 + i + index,
+          })),
+        ),
+      );
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       assert.equal(answer.body.accepted, 3);
     }
@@ -201,12 +214,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     const history = [...dayOfReports(nodes[0]!.id, bucketId, day, 1), ...dayOfReports(nodes[1]!.id, bucketId, day, 2)];
     await expectJson(200, a.url, 'POST', '/admin/reports', { reports: history });
     const before = await dayStats(a, stage.token, bucketId, day);
-    await watchUntilCurrent(
-      'before the late report',
-      performance.now(),
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, before),
-    );
+    await untilBAnswers('before the late report', performance.now(), bucketId, day, before);
 
     // B has answered the day (and keeps the answer); now a report the node could not send at the time arrives through A.
     const late = { nodeId: nodes[0]!.id, bucketId, at: at(day, '00:07:30.000'), status: 'OFFLINE', latencyMs: null };
@@ -215,12 +223,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     const changedAt = performance.now();
     const after = await dayStats(a, stage.token, bucketId, day);
     assert.notDeepEqual(after, before, 'the late report changes the day');
-    const took = await watchUntilCurrent(
-      'late report',
-      changedAt,
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, after),
-    );
+    const took = await untilBAnswers('late report', changedAt, bucketId, day, after);
     console.log(`[postgres] a late report through A showed on B after ${took} ms`);
   });
 
@@ -230,12 +233,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     const history = [...dayOfReports(nodes[0]!.id, bucketId, day - 1, 0), ...dayOfReports(nodes[0]!.id, bucketId, day, 0)];
     await expectJson(200, a.url, 'POST', '/admin/reports', { reports: history });
     const before = await dayStats(a, stage.token, bucketId, day);
-    await watchUntilCurrent(
-      'before the late report',
-      performance.now(),
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, before),
-    );
+    await untilBAnswers('before the late report', performance.now(), bucketId, day, before);
 
     // Once everything B kept about the bucket has aged out, B answers the day afresh (reading the rollups of
     // the days before it), then drops its kept answers because a node re-registered through B; a late report
@@ -254,12 +252,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     assert.notDeepEqual(after, before, 'a status carried over midnight changes the day after');
     // B's next answer is computed while what it read at `readAt` may still be reused.
     await delay(Math.max(0, readAt + 700 - performance.now()));
-    const took = await watchUntilCurrent(
-      'late report on the day before',
-      changedAt,
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, after),
-    );
+    const took = await untilBAnswers('late report on the day before', changedAt, bucketId, day, after);
     console.log(`[postgres] a late report on the day before showed on B after ${took} ms`);
   });
 
@@ -268,12 +261,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     const day = today - 1;
     await expectJson(200, a.url, 'POST', '/admin/reports', { reports: dayOfReports(nodes[1]!.id, bucketId, day, 4) });
     const before = await dayStats(a, stage.token, bucketId, day);
-    await watchUntilCurrent(
-      'before the registration',
-      performance.now(),
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, before),
-    );
+    await untilBAnswers('before the registration', performance.now(), bucketId, day, before);
 
     // Once everything B kept has aged out, B answers the day afresh (reading the node's history), then drops
     // its kept answers because another node re-registered through B; the node's upgrade during that day is
@@ -294,12 +282,7 @@ describe('two instances on one PostgreSQL database (PostgreSQL only: SQLite is o
     assert.equal(after[0]?.version, '2.0.0');
     // B's next answer is computed while what it read at `readAt` may still be reused.
     await delay(Math.max(0, readAt + 700 - performance.now()));
-    const took = await watchUntilCurrent(
-      're-registration',
-      changedAt,
-      () => dayStats(b, stage.token, bucketId, day),
-      (fromB) => isDeepEqual(fromB, after),
-    );
+    const took = await untilBAnswers('re-registration', changedAt, bucketId, day, after);
     console.log(`[postgres] a re-registration through A showed on B after ${took} ms`);
   });
 
