@@ -32,9 +32,14 @@ export interface StatsSource {
   /** The newest raw report of one series with `from <= at < to`. */
   latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
-  nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>>;
-  /** The earliest re-registration of any of `nodeIds` dated at or after `from`; Infinity when none is. */
-  nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number>;
+  nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles>;
+}
+
+/** Profiles as of an instant, and the first instant from which they may differ (a registration dated then). */
+export interface NodeProfiles {
+  byNode: Map<string, NodeProfile>;
+  /** The earliest re-registration dated at or after the instant asked; Infinity when none is. */
+  nextChangeAt: number;
 }
 
 export interface StatsSettings {
@@ -141,7 +146,7 @@ export async function bucketDayStats(
  * const { entries } = await dayAnswer(store.stats, [{ nodeId, firstAt, today: row }], 19737, Date.now(), settings);
  */
 export async function dayAnswer(
-  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles' | 'nextRegistrationAt'>,
+  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'>,
   series: Iterable<SeriesDayRollups>,
   day: number,
   now: number,
@@ -181,13 +186,14 @@ export async function dayAnswer(
     if (!closed && validUntil > now + 1) validUntil = nodeStatsStableUntil(input, validUntil);
   }
 
-  const nodeIds = stats.map((s) => s.nodeId);
-  const profiles = await source.nodeProfiles(nodeIds, window.end);
+  const profiles = await source.nodeProfiles(
+    stats.map((s) => s.nodeId),
+    window.end,
+  );
   // A registration dated ahead (an operator's backfill) takes effect once the window passes it.
-  if (!closed && validUntil > now + 1)
-    validUntil = Math.min(validUntil, (await source.nextRegistrationAt(nodeIds, window.end)) + 1);
+  if (!closed) validUntil = Math.min(validUntil, profiles.nextChangeAt + 1);
   const entries = stats
-    .map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.get(nodeId) as NodeProfile), ...numbers }))
+    .map(({ nodeId, numbers }) => ({ nodeId, ...(profiles.byNode.get(nodeId) as NodeProfile), ...numbers }))
     .sort(byHostIpId);
   return { entries, validUntil };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import type { NodeProfile } from '../stats/bucket-day-stats.js';
+import type { NodeProfile, NodeProfiles } from '../stats/bucket-day-stats.js';
 import type { Database, NodeRegistrationTable, NodeTable } from './database-schema.js';
 import { LAYERED_TTL_MS, RecentValues } from './recent-cache.js';
 import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
@@ -106,33 +106,29 @@ export class NodeStore {
 
   /**
    * Each node's profile as of `asOf`: its creation values, overridden field
-   * by field by the re-registrations dated before `asOf`, oldest first.
+   * by field by the re-registrations dated before `asOf`, oldest first; and
+   * the earliest re-registration dated at or after `asOf` (Infinity when
+   * none is), from which on the profiles may differ.
    * Histories are kept (see `RecentValues`): every stats answer needs them.
    */
-  async profiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
+  async profiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles> {
     const histories = await this.historiesOf(nodeIds);
-    const result = new Map<string, NodeProfile>();
+    const byNode = new Map<string, NodeProfile>();
+    let nextChangeAt = Infinity;
     for (const id of nodeIds) {
       const history = histories.get(id);
       if (!history) continue;
       const profile = { ...history.created };
       for (const change of history.changes) {
-        if (change.at >= asOf) break;
+        if (change.at >= asOf) {
+          nextChangeAt = Math.min(nextChangeAt, change.at);
+          break;
+        }
         for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
       }
-      result.set(id, profile);
+      byNode.set(id, profile);
     }
-    return result;
-  }
-
-  /** The earliest re-registration of any of `nodeIds` dated at or after `from`; Infinity when none is. */
-  async nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number> {
-    let next = Infinity;
-    for (const history of (await this.historiesOf(nodeIds)).values()) {
-      const change = history.changes.find((c) => c.at >= from);
-      if (change && change.at < next) next = change.at;
-    }
-    return next;
+    return { byNode, nextChangeAt };
   }
 
   private async historiesOf(nodeIds: readonly string[]): Promise<Map<string, NodeHistory>> {

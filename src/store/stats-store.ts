@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { NodeProfile, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
+import type { NodeProfiles, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
 import type { Report } from '../stats/node-status.js';
 import type { Database } from './database-schema.js';
 import { reportFromRow, summaryFromRow } from './rollup-rows.js';
@@ -155,11 +155,7 @@ export class StatsStore implements StatsSource {
     return rows.map(reportFromRow);
   }
 
-  nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<Map<string, NodeProfile>> {
+  nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles> {
     return this.nodes.profiles(nodeIds, asOf);
-  }
-
-  nextRegistrationAt(nodeIds: readonly string[], from: number): Promise<number> {
-    return this.nodes.nextRegistrationAt(nodeIds, from);
   }
 }

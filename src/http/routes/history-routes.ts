@@ -126,7 +126,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
 
       const window = dayWindow(day, now);
       const byNode = seriesByNode(await store.stats.minuteLatencies(bucketId, window.start, window.end));
-      const profiles = await store.stats.nodeProfiles([...byNode.keys()], window.end);
+      const profiles = (await store.stats.nodeProfiles([...byNode.keys()], window.end)).byNode;
       const nodes: NodeLatencySeries[] = [];
       for (const [nodeId, series] of byNode) {
         const profile = profiles.get(nodeId);
