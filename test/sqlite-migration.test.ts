@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import * as initialSchema from '../src/store/migrations/001-initial-schema.js';
-import { migrationProvider } from '../src/store/migrations/migration-provider.js';
 import { openStore } from '../src/store/store.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
-import { stageInStore } from './helpers/store-fixtures.js';
+import { openStoreMigratedTo, stageInStore } from './helpers/store-fixtures.js';
 import { DAY_MS } from '../src/time/instant.js';
 
 describe('a SQLite store made before reports were clustered (migration 002)', () => {
@@ -20,7 +18,7 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
     const now = Date.parse('2024-03-20T12:00:00.000Z');
     const settings = { staleAfterMs: 180_000, nodeRetentionDays: 7 };
     // Fill it as the service did then: through the store, on the old schema.
-    const before = await openStoreAt001(file, settings.staleAfterMs);
+    const before = await openStoreMigratedTo('001-initial-schema', `sqlite:${file}`, settings.staleAfterMs);
     const { bucketId, nodeId } = await stageInStore(before, now);
     const reports = [];
     for (let at = now - 2 * DAY_MS; at < now; at += 300_000) {
@@ -50,15 +48,3 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
     }
   });
 });
-
-// A store as an earlier release opened it: only the first migration. The
-// code reads and writes the same columns on either schema.
-async function openStoreAt001(file: string, staleAfterMs: number) {
-  const original = migrationProvider.getMigrations.bind(migrationProvider);
-  migrationProvider.getMigrations = async () => ({ '001-initial-schema': initialSchema });
-  try {
-    return await openStore({ databaseUrl: `sqlite:${file}`, staleAfterMs });
-  } finally {
-    migrationProvider.getMigrations = original;
-  }
-}

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { DAY_MS, dayOf } from '../time/instant.js';
 import type { Database } from './database-schema.js';
+import { isPostgres } from './dialect.js';
+import { dropPartitionsBefore } from './postgres/report-partitions.js';
 
 /** Set once raw reports were dropped: rollups can no longer be rebuilt from them. */
 export const RAW_DROPPED_KEY = 'raw_reports_dropped';
@@ -15,31 +17,42 @@ export function firstKeptDay(now: number, retentionDays: number): number {
   return dayOf(now - retentionDays * DAY_MS);
 }
 
+/** What one pass of retention removed. */
+export interface RetentionPass {
+  /** Reports deleted row by row. */
+  deletedReports: number;
+  /** Day partitions dropped whole (PostgreSQL). */
+  droppedPartitions: string[];
+}
+
 /**
- * Deletes raw reports dated before `firstKeptDay`, one series at a time in
- * short transactions (through the primary key, no extra index), so that
- * ingest never waits long behind it. Daily rollups stay, and with them the
- * answers of every past day. Returns the number of reports deleted.
+ * Removes raw reports dated before `firstKeptDay`. On PostgreSQL, whole day
+ * partitions go first (`dropPartitionsBefore`). What is left (every report
+ * on SQLite; on PostgreSQL those in the default partition or stored before
+ * partitioning) is deleted one series at a time in short transactions,
+ * through the primary key, so that ingest never waits long behind it.
+ * Daily rollups stay, and with them the answers of every past day.
  *
  * @example
  * await dropRawReports(store.db, firstKeptDay(Date.now(), 90));
  */
-export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: number): Promise<number> {
+export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: number): Promise<RetentionPass> {
   const before = firstKeptDayNumber * DAY_MS;
+  const droppedPartitions = isPostgres(db) ? await dropPartitionsBefore(db, firstKeptDayNumber) : [];
   const series = await db.selectFrom('series').select('id').where('first_at', '<', before).orderBy('id').execute();
-  let deleted = 0;
+  let deletedReports = 0;
   for (const { id } of series) {
     const result = await db.deleteFrom('reports').where('series_id', '=', id).where('at', '<', before).executeTakeFirst();
-    deleted += Number(result.numDeletedRows);
+    deletedReports += Number(result.numDeletedRows);
   }
-  if (deleted > 0) {
+  if (deletedReports > 0 || droppedPartitions.length > 0) {
     await db
       .insertInto('settings')
       .values({ key: RAW_DROPPED_KEY, value: 'true' })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'true' }))
       .execute();
   }
-  return deleted;
+  return { deletedReports, droppedPartitions };
 }
 
 /**
@@ -55,7 +68,12 @@ export function scheduleRawRetention(
   if (retentionDays <= 0) return () => undefined;
   const run = (): void =>
     void dropRawReports(db, firstKeptDay(now(), retentionDays)).then(
-      (deleted) => deleted > 0 && log(`raw-report retention: deleted ${deleted} reports older than ${retentionDays} days`),
+      ({ deletedReports, droppedPartitions }) =>
+        (deletedReports > 0 || droppedPartitions.length > 0) &&
+        log(
+          `raw-report retention (older than ${retentionDays} days): deleted ${deletedReports} reports` +
+            (droppedPartitions.length > 0 ? `, dropped ${droppedPartitions.join(', ')}` : ''),
+        ),
       (error: unknown) => log(`raw-report retention failed: ${(error as Error).message}`),
     );
   run();

@@ -4,10 +4,12 @@ import { isPostgres, type StoreKind } from './dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
 import { KyselyWriteOps } from './kysely-write-ops.js';
 import { openPostgresDatabase } from './postgres/postgres-database.js';
+import { ReportPartitions } from './postgres/report-partitions.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { BucketStore } from './bucket-store.js';
 import { NodeStore } from './node-store.js';
-import { writeGroup, type GroupCommitter } from './group-write.js';
+import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
+import { dayOf } from '../time/instant.js';
 import { SqliteWriterThread } from './sqlite/sqlite-writer-thread.js';
 import { ReportStore } from './report-store.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
@@ -48,13 +50,23 @@ interface OpenedDatabase {
   writeTransaction: WriteTransaction;
   /** Tells the writer that a bucket was deleted, where it keeps series ids. */
   forgetBucket?: (bucketId: string) => void;
+  /** Readies the store for a group commit, outside its transaction (PostgreSQL: the day partitions). */
+  beforeWrite?: (group: readonly GroupBatch[]) => Promise<void>;
 }
+
+const daysOf = (group: readonly GroupBatch[]): Set<number> =>
+  new Set(group.flatMap((batch) => batch.reports.map((r) => dayOf(r.at))));
 
 function openDatabase(databaseUrl: string, log: (message: string) => void): OpenedDatabase {
   if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, log);
-    return { db, writeTransaction: (work) => db.transaction().execute((trx) => work(new KyselyWriteOps(trx))) };
+    const partitions = new ReportPartitions(db, log);
+    return {
+      db,
+      writeTransaction: (work) => db.transaction().execute((trx) => work(new KyselyWriteOps(trx))),
+      beforeWrite: (group) => partitions.ensure(daysOf(group)),
+    };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
 }
@@ -124,7 +136,10 @@ function groupCommitter(
     };
   }
   return {
-    write: (group) => opened.writeTransaction((ops) => writeGroup(ops, group, options.staleAfterMs)),
+    write: async (group) => {
+      await opened.beforeWrite?.(group);
+      return opened.writeTransaction((ops) => writeGroup(ops, group, options.staleAfterMs));
+    },
     forgetBucket: (id) => opened.forgetBucket?.(id),
     running: () => true,
     close: async () => undefined,

@@ -1,4 +1,5 @@
-import type { Store } from '../../src/store/store.js';
+import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
+import { openStore, type Store } from '../../src/store/store.js';
 
 /**
  * A user, a workspace, a bucket and a node made straight in a store, for
@@ -19,4 +20,22 @@ export async function stageInStore(store: Store, now: number): Promise<{ bucketI
     now,
   );
   return { bucketId: bucket.id, nodeId: node.id };
+}
+
+/**
+ * A store as an earlier release opened it: migrated only up to `last`
+ * (inclusive). The code reads and writes the same columns on every schema.
+ *
+ * @example
+ * const old = await openStoreMigratedTo('001-initial-schema', `sqlite:${file}`, 180_000);
+ */
+export async function openStoreMigratedTo(last: string, databaseUrl: string, staleAfterMs: number): Promise<Store> {
+  const original = migrationProvider.getMigrations.bind(migrationProvider);
+  const all = await original();
+  migrationProvider.getMigrations = async () => Object.fromEntries(Object.entries(all).filter(([name]) => name <= last));
+  try {
+    return await openStore({ databaseUrl, staleAfterMs });
+  } finally {
+    migrationProvider.getMigrations = original;
+  }
 }

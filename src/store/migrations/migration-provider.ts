@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './001-initial-schema.js';
 import * as sqliteClusteredReports from './002-sqlite-clustered-reports.js';
+import * as postgresDayPartitions from './003-postgres-day-partitions.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -10,5 +11,6 @@ export const migrationProvider: MigrationProvider = {
   getMigrations: async (): Promise<Record<string, Migration>> => ({
     '001-initial-schema': initialSchema,
     '002-sqlite-clustered-reports': sqliteClusteredReports,
+    '003-postgres-day-partitions': postgresDayPartitions,
   }),
 };

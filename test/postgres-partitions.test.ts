@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
+import type { Database } from '../src/store/database-schema.js';
+import { openStore, type Store } from '../src/store/store.js';
+import { DAY_MS, dayOf } from '../src/time/instant.js';
+import { openStoreMigratedTo, stageInStore } from './helpers/store-fixtures.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
+
+const staleAfterMs = 180_000;
+const settings = { staleAfterMs, nodeRetentionDays: 7 };
+
+async function partitions(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'reports'::regclass order by c.relname`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+async function countIn(db: Kysely<Database>, table: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+  return Number(rows[0]?.n);
+}
+
+describe('PostgreSQL reports partitioned by day (migration 003)', () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  after(() => database.drop());
+
+  it('keeps the reports stored before as one partition, answers the same, and gives each later day its own', async () => {
+    const now = Date.parse('2024-03-20T12:00:00.000Z');
+    const old = await openStoreMigratedTo('002-sqlite-clustered-reports', database.url, staleAfterMs);
+    const { bucketId, nodeId } = await stageInStore(old, now);
+    const reports = [];
+    for (let at = now - 2 * DAY_MS; at < now; at += 300_000) {
+      reports.push({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
+    }
+    await old.reports.ingest(reports);
+    const day = dayOf(now) - 1;
+    const answer = await bucketDayStats(old.stats, bucketId, day, now, settings);
+    await old.close();
+
+    let store: Store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    try {
+      assert.deepEqual(await partitions(store.db), ['reports_before_partitioning', 'reports_default']);
+      assert.equal(await countIn(store.db, 'reports_before_partitioning'), reports.length);
+      assert.deepEqual(await bucketDayStats(store.stats, bucketId, day, now, settings), answer);
+
+      // Still March 20th: the old partition runs to its end. The 21st gets a partition, made with the 22nd's.
+      await store.reports.ingest([
+        { nodeId, bucketId, at: now + 60_000, status: 'ONLINE', latencyMs: 1 },
+        { nodeId, bucketId, at: now + DAY_MS, status: 'ONLINE', latencyMs: 1 },
+      ]);
+      assert.deepEqual(await partitions(store.db), [
+        'reports_2024_03_21',
+        'reports_2024_03_22',
+        'reports_before_partitioning',
+        'reports_default',
+      ]);
+      assert.equal(await countIn(store.db, 'reports_2024_03_21'), 1);
+      assert.equal(await countIn(store.db, 'reports_before_partitioning'), reports.length + 1);
+
+      // A day whose reports already sit in the default partition keeps them there, and takes more.
+      const stray = Date.parse('2024-04-02T10:00:00.000Z');
+      await sql`insert into reports_default (series_id, at, status, latency_ms)
+        select id, ${stray}, 1, 5 from series`.execute(store.db);
+      await store.close();
+      store = await openStore({ databaseUrl: database.url, staleAfterMs });
+      const stored = await store.reports.ingest([{ nodeId, bucketId, at: stray + 60_000, status: 'ONLINE', latencyMs: 2 }]);
+      assert.deepEqual(stored, { accepted: 1, duplicates: 0 });
+      assert.equal(await countIn(store.db, 'reports_default'), 2);
+      assert.ok((await partitions(store.db)).includes('reports_2024_04_03'), 'the next day still gets its own');
+    } finally {
+      await store.close();
+    }
+  });
+});
