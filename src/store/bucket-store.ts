@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isPostgres } from './dialect.js';
 import type { BucketTable, Database } from './database-schema.js';
 import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
@@ -76,6 +77,12 @@ export class BucketStore {
   /** Deletes the bucket with its reports and rollups, all or nothing. */
   async delete(bucketId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (isPostgres(trx)) {
+        // Holds the bucket's nodes as every ingest transaction does (`WriteOps.lockNodes`):
+        // none is halfway through writing reports of a series deleted here.
+        await sql`select id from nodes where id in (select node_id from series where bucket_id = ${bucketId})
+          order by id collate "C" for no key update`.execute(trx);
+      }
       const series = trx.selectFrom('series').select('id').where('bucket_id', '=', bucketId);
       await trx.deleteFrom('daily_rollups').where('series_id', 'in', series).execute();
       await trx.deleteFrom('reports').where('series_id', 'in', series).execute();

@@ -33,8 +33,11 @@ function compare(a: string, b: string): number {
  */
 export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], staleAfterMs: number): Promise<GroupWrite> {
   const replayed = new Set<number>();
-  // Guards first, in node order (one lock order for concurrent writers):
-  // a replayed batch contributes nothing to the transaction.
+  const nodeIds = [
+    ...new Set(group.flatMap((batch) => [...(batch.guard ? [batch.guard.nodeId] : []), ...batch.reports.map((r) => r.nodeId)])),
+  ];
+  await ops.lockNodes(nodeIds.sort(compare));
+  // Guards first, in node order: a replayed batch contributes nothing to the transaction.
   const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
   guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
   const moved = guarded.length > 0 ? await ops.advanceGuards(guarded.map((g) => g.guard)) : [];
@@ -52,8 +55,7 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
       unique.push(r);
     }
   });
-  // One order for every writer, so that concurrent PostgreSQL transactions
-  // take their locks in the same sequence.
+  // One order for every writer (series, then instant), which the store's statements keep.
   unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
   const writer = new ReportWriter(ops, staleAfterMs);
   const inserted = unique.length > 0 ? await writer.write(unique) : [];

@@ -23,12 +23,24 @@ const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nod
  * The ingest statements on PostgreSQL. The busy ones (guards, series,
  * reports, appended rollups) send each column as one array parameter and
  * `unnest` it: one statement and one round trip for a whole group commit,
- * whatever its size, and nothing for Kysely to compile row by row. Series
- * rows are locked (`FOR UPDATE`, in id order) so that concurrent
- * transactions update a rollup one after the other.
+ * whatever its size, and nothing for Kysely to compile row by row.
+ *
+ * Concurrent transactions (several instances) are kept apart by node:
+ * each locks the rows of the nodes in its group first, in one order
+ * (`lockNodes`). A series belongs to one node, so its reports and rollups
+ * are written by one transaction at a time, while the group's thousands of
+ * series rows are read without a lock (a row lock writes the row).
  */
 export class KyselyWriteOps implements WriteOps {
   constructor(private readonly trx: Transaction<Database>) {}
+
+  async lockNodes(nodeIds: readonly string[]): Promise<void> {
+    // The order writeGroup sorted them in (code points, as "C" compares): a lock statement takes its rows in
+    // the order its plan meets them. NO KEY UPDATE leaves the foreign key checks of new series free.
+    await sql`select id from nodes where id = any(${nodeIds}::text[]) order by id collate "C" for no key update`.execute(
+      this.trx,
+    );
+  }
 
   async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
     const nodeIds = guards.map((g) => g.nodeId);
@@ -38,9 +50,7 @@ export class KyselyWriteOps implements WriteOps {
       for (const guard of guards) moved.push(await advanceReplayGuard(this.trx, guard));
       return moved;
     }
-    // Locked first in the order writeGroup sorted them (code points, as "C" compares), as every writer does:
-    // an UPDATE ... FROM locks rows in whatever order its plan meets them.
-    await sql`select id from nodes where id = any(${nodeIds}::text[]) order by id collate "C" for update`.execute(this.trx);
+    // The rows are already locked (lockNodes), so the order this UPDATE meets them in does not matter.
     const { rows } = await sql<{ id: string }>`
       update nodes set last_timestamp = g.timestamp
       from unnest(${nodeIds}::text[], ${guards.map((g) => g.timestamp)}::bigint[]) as g(id, timestamp)
@@ -51,7 +61,7 @@ export class KyselyWriteOps implements WriteOps {
   }
 
   async series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]> {
-    const found = await this.lockSeries(wanted);
+    const found = await this.findSeries(wanted);
     const missing = wanted.filter((w) => !found.has(pairKey(w.bucketId, w.nodeId)));
     if (missing.length > 0) {
       await sql`
@@ -59,19 +69,17 @@ export class KyselyWriteOps implements WriteOps {
         select * from unnest(${missing.map((w) => w.bucketId)}::text[], ${missing.map((w) => w.nodeId)}::text[],
           ${missing.map((w) => w.firstAt)}::bigint[])
         on conflict (bucket_id, node_id) do nothing`.execute(this.trx);
-      for (const [key, row] of await this.lockSeries(missing)) found.set(key, row);
+      for (const [key, row] of await this.findSeries(missing)) found.set(key, row);
     }
     return wanted.flatMap((w) => found.get(pairKey(w.bucketId, w.nodeId)) ?? []);
   }
 
-  private async lockSeries(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<Map<string, SeriesRow>> {
+  private async findSeries(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<Map<string, SeriesRow>> {
     const { rows } = await sql<{ id: number; bucket_id: string; node_id: string; first_at: number }>`
       select s.id, s.bucket_id, s.node_id, s.first_at
       from series s
       join unnest(${wanted.map((w) => w.bucketId)}::text[], ${wanted.map((w) => w.nodeId)}::text[]) as w(bucket_id, node_id)
-        on s.bucket_id = w.bucket_id and s.node_id = w.node_id
-      order by s.id
-      for update of s`.execute(this.trx);
+        on s.bucket_id = w.bucket_id and s.node_id = w.node_id`.execute(this.trx);
     return new Map(
       rows.map((r) => [
         pairKey(r.bucket_id, r.node_id),

@@ -20,20 +20,30 @@ interface PendingBatch extends GroupBatch {
 // A group never grows past one full admin import, so one transaction stays bounded.
 const MAX_GROUP_REPORTS = 10_000;
 
+const nodesOf = (batch: GroupBatch): Set<string> =>
+  new Set([...(batch.guard ? [batch.guard.nodeId] : []), ...batch.reports.map((r) => r.nodeId)]);
+
 /**
  * Writes reports and keeps the daily rollups in step, in one transaction:
  * an acknowledged batch is stored whole, with its rollups, or not at all.
  *
  * Batches that arrive while a transaction is running wait and then share
  * the next one (group commit): one durable commit serves many requests.
+ * Up to `maxInFlight` group commits run at once, so that the store works on
+ * one while this thread verifies and parses the requests of the next; a
+ * batch waits while a running group holds one of its nodes, so that each
+ * node's batches commit in the order they came (its replay guard only
+ * moves forward).
  */
 export class ReportStore {
   private readonly pending: PendingBatch[] = [];
-  private draining = false;
+  private readonly busyNodes = new Map<string, number>();
+  private inFlight = 0;
 
   constructor(
     private readonly commit: GroupCommitter,
     private readonly events: StoreEvents,
+    private readonly maxInFlight = 2,
   ) {}
 
   /**
@@ -51,41 +61,61 @@ export class ReportStore {
     if (reports.length === 0 && !guard) return Promise.resolve({ accepted: 0, duplicates: 0 });
     return new Promise((resolve, reject) => {
       this.pending.push({ reports, guard, resolve, reject });
-      void this.drain();
+      this.startGroups();
     });
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.pending.length > 0) {
-        const group = this.takeGroup();
-        try {
-          await this.commitGroup(group);
-        } catch (error) {
-          if (group.length === 1) {
-            group[0]?.reject(error);
-            continue;
-          }
-          // One batch must not fail the others: retry each alone.
-          for (const batch of group) await this.commitGroup([batch]).catch(batch.reject);
+  private startGroups(): void {
+    while (this.inFlight < this.maxInFlight) {
+      const group = this.takeGroup();
+      if (group.length === 0) return;
+      const nodes = new Set(group.flatMap((batch) => [...nodesOf(batch)]));
+      for (const node of nodes) this.busyNodes.set(node, (this.busyNodes.get(node) ?? 0) + 1);
+      this.inFlight++;
+      void this.runGroup(group).finally(() => {
+        this.inFlight--;
+        for (const node of nodes) {
+          const count = (this.busyNodes.get(node) ?? 1) - 1;
+          if (count === 0) this.busyNodes.delete(node);
+          else this.busyNodes.set(node, count);
         }
-      }
-    } finally {
-      this.draining = false;
+        this.startGroups();
+      });
     }
   }
 
-  private takeGroup(): PendingBatch[] {
-    let size = 0;
-    let count = 0;
-    for (const batch of this.pending) {
-      if (count > 0 && size + batch.reports.length > MAX_GROUP_REPORTS) break;
-      size += batch.reports.length;
-      count++;
+  private async runGroup(group: PendingBatch[]): Promise<void> {
+    try {
+      await this.commitGroup(group);
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]?.reject(error);
+        return;
+      }
+      // One batch must not fail the others: retry each alone.
+      for (const batch of group) await this.commitGroup([batch]).catch(batch.reject);
     }
-    return this.pending.splice(0, count);
+  }
+
+  /** The next group: batches in arrival order, passing over (with every later one of their nodes) those whose nodes are busy. */
+  private takeGroup(): PendingBatch[] {
+    const taken: PendingBatch[] = [];
+    const held = new Set<string>();
+    let size = 0;
+    for (const batch of this.pending) {
+      const nodes = [...nodesOf(batch)];
+      if (nodes.some((node) => this.busyNodes.has(node) || held.has(node))) {
+        for (const node of nodes) held.add(node);
+        continue;
+      }
+      if (taken.length > 0 && size + batch.reports.length > MAX_GROUP_REPORTS) break;
+      size += batch.reports.length;
+      taken.push(batch);
+    }
+    const chosen = new Set(taken);
+    const left = this.pending.filter((batch) => !chosen.has(batch));
+    this.pending.splice(0, this.pending.length, ...left);
+    return taken;
   }
 
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */

@@ -27,14 +27,20 @@ export interface SeriesDayKey {
  */
 export interface WriteOps {
   /**
+   * Where the store has concurrent writers, locks the nodes (ids sorted by
+   * code point) for the transaction: every writer of a node's series, its
+   * guard, reports and rollups, holds its node first, so two transactions
+   * never work on one series at once, and locks are taken in one order.
+   */
+  lockNodes(nodeIds: readonly string[]): Promise<void>;
+  /**
    * Moves each node's replay guard, in the order given (see
    * `advanceReplayGuard`); answers, guard by guard, false for a replay.
    */
   advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]>;
   /**
-   * Finds or creates the series of each pair (a new one starts at `firstAt`)
-   * and, where the store has concurrent writers, locks them for the
-   * transaction. Answers the stored rows as they were before this batch.
+   * Finds or creates the series of each pair (a new one starts at `firstAt`).
+   * Answers the stored rows as they were before this batch.
    */
   series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]>;
   moveFirstAt(seriesId: number, firstAt: number): Promise<void>;

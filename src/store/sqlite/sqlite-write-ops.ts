@@ -97,6 +97,9 @@ export class SqliteWriteOps implements WriteOps {
     }
   }
 
+  /** One writer at a time on SQLite: nothing to lock. */
+  async lockNodes(): Promise<void> {}
+
   async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
     return guards.map((guard) => this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0);
   }

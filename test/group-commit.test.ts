@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../src/store/store.js';
+import { ReportStore, type NewReport } from '../src/store/report-store.js';
+import { reportKey, type GroupBatch, type GroupWrite } from '../src/store/group-write.js';
+import { StoreEvents } from '../src/store/store-events.js';
+import { stageInStore } from './helpers/store-fixtures.js';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
+
+const now = Date.parse('2024-03-20T12:00:00.000Z');
+
+for (const kind of STORE_KINDS) {
+  describe(`group commits running side by side (${kind})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await createTestDatabase(kind);
+      store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+    });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+
+    it("commits each node's batches in the order they came, whatever else is in flight", async () => {
+      const { bucketId, nodeId: first } = await stageInStore(store, now);
+      const nodeIds = [first];
+      for (let i = 1; i < 4; i++) {
+        const node = await store.nodes.create(
+          { ip: '10.0.0.1', host: `n${i}.example`, region: 'r', provider: 'p', version: '1', publicKey: 'k' },
+          now,
+        );
+        nodeIds.push(node.id);
+      }
+      // Ten signed batches per node, all queued at once, one node after the other: the first two start
+      // group commits of their own. A later batch committing before an earlier one would make that a replay.
+      const calls: Array<Promise<unknown>> = [];
+      for (const nodeId of nodeIds) {
+        for (let step = 1; step <= 10; step++) {
+          const reports: NewReport[] = [{ nodeId, bucketId, at: now + step * 60_000, status: 'ONLINE', latencyMs: step }];
+          calls.push(store.reports.ingest(reports, { nodeId, timestamp: now + step }));
+        }
+      }
+      // Unsigned imports touching every node, as `/admin/reports` sends.
+      for (let step = 1; step <= 10; step++) {
+        calls.push(
+          store.reports.ingest(
+            nodeIds.map((nodeId) => ({ nodeId, bucketId, at: now - step * 60_000, status: 'OFFLINE', latencyMs: null })),
+          ),
+        );
+      }
+      const results = await Promise.all(calls);
+      assert.ok(results.every((r) => (r as { accepted: number }).accepted > 0));
+      const stored = await sql<{ n: number }>`select count(*) as n from reports`.execute(store.db);
+      assert.equal(Number(stored.rows[0]?.n), 2 * 10 * nodeIds.length);
+      const guards = await store.db.selectFrom('nodes').select('last_timestamp').execute();
+      assert.deepEqual(
+        guards.map((g) => g.last_timestamp),
+        nodeIds.map(() => now + 10),
+      );
+    });
+  });
+}
+
+describe('group commit scheduling', () => {
+  it('runs two groups at once, and holds back a batch whose node is in a running group', async () => {
+    const started: Array<{ nodes: string[]; finish: () => void }> = [];
+    // A committer that stores everything, and finishes each group when the test says so.
+    const commit = (group: readonly GroupBatch[]): Promise<GroupWrite> =>
+      new Promise((resolve) => {
+        const owner = new Map<string, number>();
+        group.forEach((batch, index) => batch.reports.forEach((r) => owner.set(reportKey(r), index)));
+        const inserted = group.flatMap((batch) => [...batch.reports]);
+        const nodes = group.map((batch) => batch.guard?.nodeId ?? '');
+        started.push({ nodes, finish: () => resolve({ replayed: new Set(), owner, inserted, timelineMoved: new Set() }) });
+      });
+    const reports = new ReportStore(commit, new StoreEvents(), 2);
+    const batch = (nodeId: string, step: number) =>
+      reports.ingest([{ nodeId, bucketId: 'b', at: now + step, status: 'ONLINE', latencyMs: 1 }], { nodeId, timestamp: step });
+    const calls = [batch('a', 1), batch('a', 2), batch('b', 1), batch('a', 3), batch('c', 1)];
+    assert.deepEqual(
+      started.map((g) => g.nodes),
+      [['a'], ['b']],
+      "a's second batch waits for its first; b's goes alongside",
+    );
+    started[0]?.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(started[2]?.nodes, ['a', 'a', 'c'], "a's later batches go together, in order, with c's");
+    started[1]?.finish();
+    started[2]?.finish();
+    await Promise.all(calls);
+  });
+});
