@@ -258,7 +258,7 @@ describe('acknowledged reports survive SIGKILL of the service', { concurrency: S
       try {
         const nodeIds = sources.map((s) => s.nodeId);
         const rows: StoredRow[] = await store.db
-          .selectFrom('reports as r')
+          .selectFrom('all_reports as r')
           .innerJoin('series as s', 's.id', 'r.series_id')
           .select(['r.series_id', 's.node_id', 's.bucket_id', 'r.at', 'r.status', 'r.latency_ms'])
           .where('s.node_id', 'in', nodeIds)

@@ -52,7 +52,7 @@ for (const kind of STORE_KINDS) {
       }
       const results = await Promise.all(calls);
       assert.ok(results.every((r) => (r as { accepted: number }).accepted > 0));
-      const stored = await sql<{ n: number }>`select count(*) as n from reports`.execute(store.db);
+      const stored = await sql<{ n: number }>`select count(*) as n from all_reports`.execute(store.db);
       assert.equal(Number(stored.rows[0]?.n), 2 * 10 * nodeIds.length);
       const guards = await store.db.selectFrom('nodes').select('last_timestamp').execute();
       assert.deepEqual(

@@ -68,9 +68,9 @@ for (const kind of STORE_KINDS) {
     /** What the store holds for a node: its reports, re-registrations and replay guard. */
     async function storedFor(nodeId: string): Promise<{ reports: number; registrations: number; lastTimestamp: number | null }> {
       const reports = await t.store.db
-        .selectFrom('reports')
-        .innerJoin('series', 'series.id', 'reports.series_id')
-        .select('reports.at')
+        .selectFrom('all_reports')
+        .innerJoin('series', 'series.id', 'all_reports.series_id')
+        .select('all_reports.at')
         .where('series.node_id', '=', nodeId)
         .execute();
       const registrations = await t.store.db

@@ -43,7 +43,7 @@ for (const kind of STORE_KINDS) {
       } else {
         assert.deepEqual(pass, { deletedReports: 12, droppedPartitions: [] });
       }
-      const left = await sql<{ n: number }>`select count(*) as n from reports`.execute(t.store.db);
+      const left = await sql<{ n: number }>`select count(*) as n from all_reports`.execute(t.store.db);
       assert.equal(Number(left.rows[0]?.n), 7, 'the 9th holds the cutoff and stays, with the 10th');
       await t.restart();
       assert.deepEqual(await Promise.all(days.map((d) => dayStats(t, bucketId, d))), answers);

@@ -266,7 +266,7 @@ for (const kind of STORE_KINDS) {
       const store = await openStore({ databaseUrl: database.url, staleAfterMs: STALE_AFTER_MS });
       try {
         const rows = await store.db
-          .selectFrom('reports as r')
+          .selectFrom('all_reports as r')
           .innerJoin('series as s', 's.id', 'r.series_id')
           .select(['r.series_id', 's.node_id', 's.bucket_id', 'r.at', 'r.status', 'r.latency_ms'])
           .execute();

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openStore } from '../src/store/store.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
-import { openStoreMigratedTo, stageInStore } from './helpers/store-fixtures.js';
+import { openStoreMigratedTo, stageInStore, writeSeriesAsOfOld } from './helpers/store-fixtures.js';
 import { DAY_MS } from '../src/time/instant.js';
 
 describe('a SQLite store made before reports were clustered (migration 002)', () => {
@@ -17,21 +17,21 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
     const file = join(dir, 'old.db');
     const now = Date.parse('2024-03-20T12:00:00.000Z');
     const settings = { staleAfterMs: 180_000, nodeRetentionDays: 7 };
-    // Fill it as the service did then: through the store, on the old schema.
+    // Filled on the old schema, as the service filled it then.
     const before = await openStoreMigratedTo('001-initial-schema', `sqlite:${file}`, settings.staleAfterMs);
     const { bucketId, nodeId } = await stageInStore(before, now);
     const reports = [];
     for (let at = now - 2 * DAY_MS; at < now; at += 300_000) {
-      reports.push({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
+      reports.push({ at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
     }
-    await before.reports.ingest(reports);
+    await writeSeriesAsOfOld(before, bucketId, nodeId, reports, settings.staleAfterMs);
     const day = Math.floor(now / DAY_MS) - 1;
     const answer = await bucketDayStats(before.stats, bucketId, day, now, settings);
     await before.close();
 
     const after = await openStore({ databaseUrl: `sqlite:${file}`, staleAfterMs: settings.staleAfterMs });
     try {
-      const count = await sql<{ n: number }>`select count(*) as n from reports`.execute(after.db);
+      const count = await sql<{ n: number }>`select count(*) as n from all_reports`.execute(after.db);
       assert.equal(count.rows[0]?.n, reports.length);
       assert.deepEqual(await bucketDayStats(after.stats, bucketId, day, now, settings), answer);
       const tables = await sql<{

@@ -86,6 +86,7 @@ export class BucketStore {
       const series = trx.selectFrom('series').select('id').where('bucket_id', '=', bucketId);
       await trx.deleteFrom('daily_rollups').where('series_id', 'in', series).execute();
       await trx.deleteFrom('reports').where('series_id', 'in', series).execute();
+      if (!isPostgres(trx)) await trx.deleteFrom('reports_recent').where('series_id', 'in', series).execute();
       await trx.deleteFrom('series').where('bucket_id', '=', bucketId).execute();
       await trx.deleteFrom('buckets').where('id', '=', bucketId).execute();
     });

@@ -113,6 +113,10 @@ export interface Database {
   node_registrations: NodeRegistrationTable;
   series: SeriesTable;
   reports: ReportTable;
+  /** SQLite only: live reports not yet moved into `reports` (migration 004). */
+  reports_recent: ReportTable;
+  /** Every stored report, wherever it is: the one to read (a view). */
+  all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
   settings: SettingTable;
 }

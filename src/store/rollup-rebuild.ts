@@ -40,7 +40,12 @@ async function rebuildRollups(db: Kysely<Database>, staleAfterMs: number): Promi
   for (const { id } of series) {
     await db.transaction().execute(async (trx) => {
       const reports = (
-        await trx.selectFrom('reports').select(['at', 'status', 'latency_ms']).where('series_id', '=', id).orderBy('at').execute()
+        await trx
+          .selectFrom('all_reports')
+          .select(['at', 'status', 'latency_ms'])
+          .where('series_id', '=', id)
+          .orderBy('at')
+          .execute()
       ).map(reportFromRow);
       const byDay = new Map<number, Report[]>();
       for (const r of reports) byDay.set(dayOf(r.at), [...(byDay.get(dayOf(r.at)) ?? []), r]);

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { NodeProfiles, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
 import type { Report } from '../stats/node-status.js';
 import type { Database } from './database-schema.js';
+import { isPostgres } from './dialect.js';
 import { reportFromRow, summaryFromRow } from './rollup-rows.js';
 import type { NodeStore } from './node-store.js';
 import { BucketSpanCache } from './bucket-span-cache.js';
@@ -86,12 +87,36 @@ export class StatsStore implements StatsSource {
    * const minutes = await store.stats.minuteLatencies(bucketId, dayStart, dayEnd);
    */
   async minuteLatencies(bucketId: string, from: number, to: number): Promise<MinuteLatency[]> {
+    // A join with the `all_reports` view would make SQLite read the whole view first:
+    // each table is joined on its own, and the minutes of both added up.
+    const tables = isPostgres(this.db) ? (['reports'] as const) : (['reports', 'reports_recent'] as const);
+    const byMinute = new Map<string, MinuteLatency>();
+    for (const table of tables) {
+      for (const row of await this.minuteLatenciesIn(table, bucketId, from, to)) {
+        const key = `${row.nodeId}/${row.minute}`;
+        const seen = byMinute.get(key);
+        if (!seen) byMinute.set(key, row);
+        else {
+          seen.latencySum += row.latencySum;
+          seen.latencyCount += row.latencyCount;
+        }
+      }
+    }
+    return [...byMinute.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : a.minute - b.minute));
+  }
+
+  private async minuteLatenciesIn(
+    table: 'reports' | 'reports_recent',
+    bucketId: string,
+    from: number,
+    to: number,
+  ): Promise<MinuteLatency[]> {
     // `at` is an integer column on both stores, so `/` divides as integers.
     const minute = sql<number>`r.at / ${sql.lit(MINUTE_MS)}`;
     const measured = sql`r.status = ${sql.lit(statusCode('ONLINE'))} and r.latency_ms is not null`;
     const rows = await this.db
       .selectFrom('series as s')
-      .innerJoin('reports as r', 'r.series_id', 's.id')
+      .innerJoin(`${table} as r`, 'r.series_id', 's.id')
       .select('s.node_id')
       .select(minute.as('minute'))
       .select(sql<number>`sum(case when ${measured} then r.latency_ms else 0 end)`.as('latency_sum'))
@@ -100,8 +125,6 @@ export class StatsStore implements StatsSource {
       .where('r.at', '>=', from)
       .where('r.at', '<', to)
       .groupBy(['s.node_id', minute])
-      .orderBy('s.node_id')
-      .orderBy(minute)
       .execute();
     return rows.map((row) => ({
       nodeId: row.node_id,
@@ -132,7 +155,7 @@ export class StatsStore implements StatsSource {
 
   async latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined> {
     const row = await this.db
-      .selectFrom('reports')
+      .selectFrom('all_reports')
       .select(['at', 'status', 'latency_ms'])
       .where('series_id', '=', seriesId)
       .where('at', '>=', from)
@@ -145,7 +168,7 @@ export class StatsStore implements StatsSource {
 
   async seriesReports(seriesId: number, from: number, to: number): Promise<Report[]> {
     const rows = await this.db
-      .selectFrom('reports')
+      .selectFrom('all_reports')
       .select(['at', 'status', 'latency_ms'])
       .where('series_id', '=', seriesId)
       .where('at', '>=', from)

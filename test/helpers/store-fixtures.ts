@@ -1,4 +1,9 @@
+import { summarizeDay } from '../../src/stats/day-summary.js';
+import type { Report } from '../../src/stats/node-status.js';
 import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
+import { rowFromSummary } from '../../src/store/rollup-rows.js';
+import { statusCode } from '../../src/store/status-codes.js';
+import { dayOf } from '../../src/time/instant.js';
 import { openStore, type Store } from '../../src/store/store.js';
 
 /**
@@ -37,5 +42,44 @@ export async function openStoreMigratedTo(last: string, databaseUrl: string, sta
     return await openStore({ databaseUrl, staleAfterMs });
   } finally {
     migrationProvider.getMigrations = original;
+  }
+}
+
+/**
+ * Writes one series' reports and their daily rollups with plain SQL, into
+ * the tables every schema has: for a store opened at an earlier migration,
+ * which today's ingest code (writing tables that came later) cannot fill.
+ *
+ * @example
+ * await writeSeriesAsOfOld(old, bucketId, nodeId, reports, 180_000);
+ */
+export async function writeSeriesAsOfOld(
+  store: Store,
+  bucketId: string,
+  nodeId: string,
+  reports: readonly Report[],
+  staleAfterMs: number,
+): Promise<void> {
+  const sorted = [...reports].sort((a, b) => a.at - b.at);
+  const { id } = await store.db
+    .insertInto('series')
+    .values({ bucket_id: bucketId, node_id: nodeId, first_at: sorted[0]?.at ?? 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (let i = 0; i < sorted.length; i += 200) {
+    const rows = sorted
+      .slice(i, i + 200)
+      .map((r) => ({ series_id: id, at: r.at, status: statusCode(r.status), latency_ms: r.latencyMs }));
+    await store.db.insertInto('reports').values(rows).execute();
+  }
+  const byDay = new Map<number, Report[]>();
+  for (const r of sorted) byDay.set(dayOf(r.at), [...(byDay.get(dayOf(r.at)) ?? []), r]);
+  for (const [day, dayReports] of byDay) {
+    const summary = summarizeDay(dayReports, staleAfterMs);
+    if (summary)
+      await store.db
+        .insertInto('daily_rollups')
+        .values(rowFromSummary(id, day, summary))
+        .execute();
   }
 }

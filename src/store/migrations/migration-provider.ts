@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initialSchema from './001-initial-schema.js';
 import * as sqliteClusteredReports from './002-sqlite-clustered-reports.js';
 import * as postgresDayPartitions from './003-postgres-day-partitions.js';
+import * as recentReports from './004-recent-reports.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -12,5 +13,6 @@ export const migrationProvider: MigrationProvider = {
     '001-initial-schema': initialSchema,
     '002-sqlite-clustered-reports': sqliteClusteredReports,
     '003-postgres-day-partitions': postgresDayPartitions,
+    '004-recent-reports': recentReports,
   }),
 };

@@ -2,7 +2,7 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import { summarizeReport, type DaySummary } from '../../stats/day-summary.js';
 import type { Report } from '../../stats/node-status.js';
-import { DAY_MS } from '../../time/instant.js';
+import { DAY_MS, dayOf } from '../../time/instant.js';
 import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
 import type { ReplayGuard } from '../replay-guard.js';
 import { reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
@@ -11,12 +11,25 @@ import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, typ
 
 type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
 
+// `reports_recent` moves into `reports` once it holds this many reports or
+// is this old: big enough moves that a page write carries many reports,
+// small enough that the rare reads of it (a chart, a clock running ahead)
+// scan little.
+const MOVE_AT_ROWS = 50_000;
+const MOVE_AFTER_MS = 5_000;
+
 /**
  * The ingest statements on SQLite, as statements prepared once and run row
  * by row: better-sqlite3 runs them synchronously in microseconds, so the
  * cost of a batch is the rows it writes, not the building of SQL.
  * The caller holds the connection and the transaction (single writer: no
  * locks needed).
+ *
+ * A report newer than every stored report of its (series, day), as live
+ * reports are, cannot repeat one: it is appended to `reports_recent`
+ * without a lookup (migration 004), and moved into the clustered table in
+ * bulk. Any other report is checked against every stored one: the recent
+ * ones are moved first.
  */
 export class SqliteWriteOps implements WriteOps {
   /**
@@ -25,6 +38,9 @@ export class SqliteWriteOps implements WriteOps {
    * ago. Forgotten when a bucket is deleted, when a series' start moves and after a rollback.
    */
   private readonly knownSeries = new LRUCache<string, { id: number; firstAt: number }>({ max: 100_000 });
+  /** Reports in `reports_recent`, as this connection counts them (read again after a rollback). */
+  private recentRows: number | undefined;
+  private movedAt = Date.now();
   private readonly statements: {
     begin: Statement;
     commit: Statement;
@@ -34,6 +50,11 @@ export class SqliteWriteOps implements WriteOps {
     insertSeries: Statement<[string, string, number], { id: number }>;
     moveFirstAt: Statement<[number, number]>;
     insertReport: Statement<[number, number, number, number | null]>;
+    insertRecent: Statement<[number, number, number, number | null]>;
+    moveRecent: Statement;
+    clearRecent: Statement;
+    countRecent: Statement<[], number>;
+    lastAtOfDay: Statement<[number, number], number>;
     rollup: Statement<[number, number], DailyRollupTable>;
     appendToRollup: Statement<[number, number, number, number, number, number | null, number, number, number, number]>;
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
@@ -54,6 +75,18 @@ export class SqliteWriteOps implements WriteOps {
       insertReport: sqlite.prepare(
         'insert into reports (series_id, at, status, latency_ms) values (?, ?, ?, ?) on conflict (series_id, at) do nothing',
       ),
+      insertRecent: sqlite.prepare('insert into reports_recent (series_id, at, status, latency_ms) values (?, ?, ?, ?)'),
+      // `where true` tells SQLite's parser that `on conflict` belongs to the insert, not to a join.
+      moveRecent: sqlite.prepare(
+        `insert into reports (series_id, at, status, latency_ms)
+         select series_id, at, status, latency_ms from reports_recent where true order by series_id, at
+         on conflict (series_id, at) do nothing`,
+      ),
+      clearRecent: sqlite.prepare('delete from reports_recent'),
+      countRecent: sqlite.prepare<[], number>('select count(*) from reports_recent').pluck(),
+      lastAtOfDay: sqlite
+        .prepare<[number, number], number>('select last_at from daily_rollups where series_id = ? and day = ?')
+        .pluck(),
       rollup: sqlite.prepare('select * from daily_rollups where series_id = ? and day = ?'),
       // `appendReport` in SQL; every right-hand side reads the row as it was.
       appendToRollup: sqlite.prepare(
@@ -88,6 +121,10 @@ export class SqliteWriteOps implements WriteOps {
     this.statements.begin.run();
     try {
       const result = await work(this);
+      this.recentRows ??= this.statements.countRecent.get() ?? 0;
+      if (this.recentRows >= MOVE_AT_ROWS || (this.recentRows > 0 && Date.now() - this.movedAt >= MOVE_AFTER_MS)) {
+        this.moveRecent();
+      }
       this.statements.commit.run();
       return result;
     } catch (error) {
@@ -95,6 +132,14 @@ export class SqliteWriteOps implements WriteOps {
       this.forgetAll();
       throw error;
     }
+  }
+
+  /** Moves every recent report into the clustered table, in its order. */
+  private moveRecent(): void {
+    this.statements.moveRecent.run();
+    this.statements.clearRecent.run();
+    this.recentRows = 0;
+    this.movedAt = Date.now();
   }
 
   /** One writer at a time on SQLite: nothing to lock. */
@@ -129,16 +174,36 @@ export class SqliteWriteOps implements WriteOps {
     for (const key of [...this.knownSeries.keys()]) if (key.startsWith(`${bucketId}/`)) this.knownSeries.delete(key);
   }
 
-  /** After a rollback: series created or moved in it never were. */
+  /** After a rollback: series created or moved in it never were, nor recent reports counted in it. */
   forgetAll(): void {
     this.knownSeries.clear();
+    this.recentRows = undefined;
   }
 
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
-    return reports.filter(
-      ({ seriesId, report }) =>
-        this.statements.insertReport.run(seriesId, report.at, statusCode(report.status), report.latencyMs).changes > 0,
-    );
+    const { insertRecent, insertReport, lastAtOfDay } = this.statements;
+    const older: SeriesReport[] = [];
+    const stored = new Set<SeriesReport>();
+    for (const row of reports) {
+      const { seriesId, report } = row;
+      const lastAt = lastAtOfDay.get(seriesId, dayOf(report.at));
+      if (lastAt !== undefined && report.at <= lastAt) {
+        older.push(row);
+        continue;
+      }
+      insertRecent.run(seriesId, report.at, statusCode(report.status), report.latencyMs);
+      stored.add(row);
+    }
+    if (this.recentRows !== undefined) this.recentRows += stored.size;
+    if (older.length > 0) {
+      this.moveRecent();
+      for (const row of older) {
+        const { seriesId, report } = row;
+        if (insertReport.run(seriesId, report.at, statusCode(report.status), report.latencyMs).changes > 0) stored.add(row);
+      }
+    }
+    // In the order given: the caller's groups rely on it.
+    return reports.filter((row) => stored.has(row));
   }
 
   async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
@@ -172,6 +237,7 @@ export class SqliteWriteOps implements WriteOps {
   }
 
   async dayReports({ seriesId, day }: SeriesDayKey): Promise<Report[]> {
+    this.moveRecent();
     return this.statements.dayReports.all(seriesId, day * DAY_MS, (day + 1) * DAY_MS).map(reportFromRow);
   }
 
