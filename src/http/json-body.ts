@@ -1,19 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './api-error.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The exact body bytes, for signature checks. */
-    rawBody?: Buffer;
-  }
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Accepts JSON bodies only (anything else is a 415), decoded as strict
- * UTF-8 (invalid bytes are a 400 instead of silently becoming U+FFFD), and
- * keeps the raw bytes on the request for signed node requests.
+ * UTF-8 (invalid bytes are a 400 instead of silently becoming U+FFFD).
+ * Signed node requests check their exact bytes before this (`readRawBody`);
+ * the bytes are not kept on the request, so that they die young rather
+ * than wait on the heap for the request's commit.
  */
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
@@ -21,7 +16,6 @@ export function registerJsonBody(app: FastifyInstance): void {
     'application/json',
     { parseAs: 'buffer' },
     (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-      request.rawBody = body;
       // A request to no endpoint is a 404 whatever its body: there is nothing to read it for.
       if (request.is404) {
         done(null, undefined);

@@ -25,7 +25,7 @@ function publicKeyOf(pem: string): KeyObject {
  * forgery.
  *
  * @example
- * if (!hasValidSignature(request.rawBody ?? Buffer.alloc(0), header, node.public_key)) throw ApiError.unauthorized('bad signature');
+ * if (!hasValidSignature(bytes, header, node.public_key)) throw ApiError.unauthorized('bad signature');
  */
 export function hasValidSignature(body: Buffer, signatureBase64: string, publicKeyPem: string): boolean {
   // Buffer.from(..., 'base64') skips characters it does not know; a strict
