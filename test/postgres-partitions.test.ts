@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { dropRawReports, RAW_DROPPED_KEY } from '../src/store/raw-retention.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
 import type { Database } from '../src/store/database-schema.js';
 import { openStore, type Store } from '../src/store/store.js';
@@ -74,6 +76,50 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       assert.equal(await countIn(store.db, 'reports_default'), 2);
       assert.ok((await partitions(store.db)).includes('reports_2024_04_03'), 'the next day still gets its own');
     } finally {
+      await store.close();
+    }
+  });
+
+  it('marks raw reports as dropped before the first goes, so that a pass cut short still stops a rollup rebuild', async () => {
+    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      await store.db.deleteFrom('settings').where('key', '=', RAW_DROPPED_KEY).execute();
+      const now = Date.parse('2024-05-10T12:00:00.000Z');
+      const { bucketId, nodeId } = await stageInStore(store, now);
+      const days = [8, 9, 10].map((d) => Date.parse(`2024-05-${String(d).padStart(2, '0')}T06:00:00.000Z`));
+      await store.reports.ingest(days.map((at) => ({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: 1 })));
+      // A long reader of May 9th: its partition cannot be dropped within the lock timeout.
+      await reader.query('begin');
+      await reader.query('select count(*) from reports_2024_05_09');
+      await assert.rejects(dropRawReports(store.db, dayOf(days[2] as number)), /lock timeout/);
+      const flag = await store.db.selectFrom('settings').select('value').where('key', '=', RAW_DROPPED_KEY).executeTakeFirst();
+      assert.equal(flag?.value, 'true');
+      assert.ok(!(await partitions(store.db)).includes('reports_2024_05_08'), 'the pass had begun');
+    } finally {
+      await reader.end();
+      await store.close();
+    }
+  });
+
+  it('attaches a new day while a reader holds reports: neither waits for the other', async () => {
+    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      const now = Date.parse('2024-06-10T12:00:00.000Z');
+      const { bucketId, nodeId } = await stageInStore(store, now);
+      const report = (at: number) => ({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: 1 });
+      await store.reports.ingest([report(now)]);
+      await reader.query('begin');
+      await reader.query(`select count(*) from reports where at >= ${now - 3_600_000} and at < ${now + 3_600_000}`);
+      // CREATE ... PARTITION OF would wait for the reader, time out, and leave the day in the default partition.
+      await store.reports.ingest([report(now + 2 * 86_400_000)]);
+      assert.ok((await partitions(store.db)).includes('reports_2024_06_12'));
+      assert.equal(await countIn(store.db, 'reports_2024_06_12'), 1);
+    } finally {
+      await reader.end();
       await store.close();
     }
   });

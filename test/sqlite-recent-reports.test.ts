@@ -66,4 +66,11 @@ describe('SQLite: live reports land in reports_recent first (migration 004)', ()
     assert.equal(await count(store, 'all_reports'), 4);
     assert.equal(await count(store, 'reports_recent'), 1);
   });
+
+  it('deleting the bucket removes its reports from both tables, and its rollups', async () => {
+    assert.ok((await count(store, 'reports_recent')) > 0);
+    await store.buckets.delete(bucketId);
+    assert.equal(await count(store, 'all_reports'), 0);
+    assert.deepEqual(await store.db.selectFrom('daily_rollups').selectAll().execute(), []);
+  });
 });

@@ -78,16 +78,20 @@ export class BucketStore {
   async delete(bucketId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (isPostgres(trx)) {
-        // Holds the bucket's nodes as every ingest transaction does (`WriteOps.lockNodes`):
-        // none is halfway through writing reports of a series deleted here.
+        // Waits for ingest transactions writing this bucket's series (they hold their nodes,
+        // `WriteOps.lockNodes`), so that none commits reports of a series deleted here.
         await sql`select id from nodes where id in (select node_id from series where bucket_id = ${bucketId})
           order by id collate "C" for no key update`.execute(trx);
       }
-      const series = trx.selectFrom('series').select('id').where('bucket_id', '=', bucketId);
-      await trx.deleteFrom('daily_rollups').where('series_id', 'in', series).execute();
-      await trx.deleteFrom('reports').where('series_id', 'in', series).execute();
-      if (!isPostgres(trx)) await trx.deleteFrom('reports_recent').where('series_id', 'in', series).execute();
-      await trx.deleteFrom('series').where('bucket_id', '=', bucketId).execute();
+      // The series deleted are the ones whose reports and rollups go: one statement decides.
+      const series = (await trx.deleteFrom('series').where('bucket_id', '=', bucketId).returning('id').execute()).map(
+        (s) => s.id,
+      );
+      if (series.length > 0) {
+        await trx.deleteFrom('daily_rollups').where('series_id', 'in', series).execute();
+        await trx.deleteFrom('reports').where('series_id', 'in', series).execute();
+        if (!isPostgres(trx)) await trx.deleteFrom('reports_recent').where('series_id', 'in', series).execute();
+      }
       await trx.deleteFrom('buckets').where('id', '=', bucketId).execute();
     });
     this.byId.delete(bucketId);

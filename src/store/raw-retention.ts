@@ -38,8 +38,18 @@ export interface RetentionPass {
  */
 export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: number): Promise<RetentionPass> {
   const before = firstKeptDayNumber * DAY_MS;
-  const droppedPartitions = isPostgres(db) ? await dropPartitionsBefore(db, firstKeptDayNumber) : [];
+  // A series starts at its earliest report: these are the ones with reports to drop.
   const series = await db.selectFrom('series').select('id').where('first_at', '<', before).orderBy('id').execute();
+  if (series.length > 0) {
+    // Said before the first report goes: a pass cut short (a lock timeout, a
+    // crash) must still stop a rebuild of rollups from what is left.
+    await db
+      .insertInto('settings')
+      .values({ key: RAW_DROPPED_KEY, value: 'true' })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'true' }))
+      .execute();
+  }
+  const droppedPartitions = isPostgres(db) ? await dropPartitionsBefore(db, firstKeptDayNumber) : [];
   let deletedReports = 0;
   if (!isPostgres(db)) {
     // Few, and only as old as an import that just came in: one statement.
@@ -49,13 +59,6 @@ export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: n
   for (const { id } of series) {
     const result = await db.deleteFrom('reports').where('series_id', '=', id).where('at', '<', before).executeTakeFirst();
     deletedReports += Number(result.numDeletedRows);
-  }
-  if (deletedReports > 0 || droppedPartitions.length > 0) {
-    await db
-      .insertInto('settings')
-      .values({ key: RAW_DROPPED_KEY, value: 'true' })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: 'true' }))
-      .execute();
   }
   return { deletedReports, droppedPartitions };
 }

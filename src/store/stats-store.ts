@@ -88,24 +88,31 @@ export class StatsStore implements StatsSource {
    */
   async minuteLatencies(bucketId: string, from: number, to: number): Promise<MinuteLatency[]> {
     // A join with the `all_reports` view would make SQLite read the whole view first:
-    // each table is joined on its own, and the minutes of both added up.
-    const tables = isPostgres(this.db) ? (['reports'] as const) : (['reports', 'reports_recent'] as const);
+    // each table is joined on its own, in one read transaction (the writer may move
+    // recent reports between the two reads), and the minutes of both added up.
+    const rows = isPostgres(this.db)
+      ? await this.minuteLatenciesIn(this.db, 'reports', bucketId, from, to)
+      : await this.db
+          .transaction()
+          .execute(async (trx) => [
+            ...(await this.minuteLatenciesIn(trx, 'reports', bucketId, from, to)),
+            ...(await this.minuteLatenciesIn(trx, 'reports_recent', bucketId, from, to)),
+          ]);
     const byMinute = new Map<string, MinuteLatency>();
-    for (const table of tables) {
-      for (const row of await this.minuteLatenciesIn(table, bucketId, from, to)) {
-        const key = `${row.nodeId}/${row.minute}`;
-        const seen = byMinute.get(key);
-        if (!seen) byMinute.set(key, row);
-        else {
-          seen.latencySum += row.latencySum;
-          seen.latencyCount += row.latencyCount;
-        }
+    for (const row of rows) {
+      const key = `${row.nodeId}/${row.minute}`;
+      const seen = byMinute.get(key);
+      if (!seen) byMinute.set(key, row);
+      else {
+        seen.latencySum += row.latencySum;
+        seen.latencyCount += row.latencyCount;
       }
     }
     return [...byMinute.values()].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : a.minute - b.minute));
   }
 
   private async minuteLatenciesIn(
+    db: Kysely<Database>,
     table: 'reports' | 'reports_recent',
     bucketId: string,
     from: number,
@@ -114,7 +121,7 @@ export class StatsStore implements StatsSource {
     // `at` is an integer column on both stores, so `/` divides as integers.
     const minute = sql<number>`r.at / ${sql.lit(MINUTE_MS)}`;
     const measured = sql`r.status = ${sql.lit(statusCode('ONLINE'))} and r.latency_ms is not null`;
-    const rows = await this.db
+    const rows = await db
       .selectFrom('series as s')
       .innerJoin(`${table} as r`, 'r.series_id', 's.id')
       .select('s.node_id')

@@ -7,10 +7,12 @@ const COVERED = new Set([
   '42P17', // the day overlaps a partition already there (the reports stored before partitioning)
   '23514', // the default partition already holds reports of that day: they stay there
   '23505', // another instance made it at the same moment
+  '42P07', // (the same, seen at the table's name)
 ]);
 
-// Creating a partition locks the whole `reports` table: it waits at most
-// this long for the queries running, and is tried again later.
+// Attaching a partition holds the default partition while it checks it, and
+// dropping one holds `reports`: each waits at most this long for the
+// queries running, and is tried again later.
 const LOCK_TIMEOUT = '1s';
 const RETRY_AFTER_MS = 60_000;
 
@@ -56,11 +58,18 @@ export class ReportPartitions {
       return;
     }
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
-        await sql`create table if not exists ${sql.id(name)} partition of reports
-          for values from (${sql.lit(day * DAY_MS)}) to (${sql.lit((day + 1) * DAY_MS)})`.execute(trx);
-      });
+      const { rows } = await sql`select 1 from pg_inherits where inhrelid = to_regclass(${name})`.execute(this.db);
+      if (rows.length === 0) {
+        // Made apart, then attached: ATTACH locks `reports` only against other DDL, so that inserts and
+        // reads go on (CREATE ... PARTITION OF would hold them all); it scans the default partition,
+        // which it holds meanwhile, to check that no report of that day is there.
+        await this.db.transaction().execute(async (trx) => {
+          await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx);
+          await sql`create table ${sql.id(name)} (like reports)`.execute(trx);
+          await sql`alter table reports attach partition ${sql.id(name)}
+            for values from (${sql.lit(day * DAY_MS)}) to (${sql.lit((day + 1) * DAY_MS)})`.execute(trx);
+        });
+      }
       this.settled.add(day);
     } catch (error) {
       const code = (error as { code?: string }).code;
