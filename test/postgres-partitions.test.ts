@@ -32,6 +32,19 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
   });
   after(() => database.drop());
 
+  /** A store and a second connection, for a reader that holds locks while the store works. */
+  async function withStoreAndReader(work: (store: Store, reader: pg.Client) => Promise<void>): Promise<void> {
+    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    const reader = new pg.Client({ connectionString: database.url });
+    await reader.connect();
+    try {
+      await work(store, reader);
+    } finally {
+      await reader.end();
+      await store.close();
+    }
+  }
+
   it('keeps the reports stored before as one partition, answers the same, and gives each later day its own', async () => {
     const now = Date.parse('2024-03-20T12:00:00.000Z');
     const old = await openStoreMigratedTo('002-sqlite-clustered-reports', database.url, staleAfterMs);
@@ -81,10 +94,7 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
   });
 
   it('marks raw reports as dropped before the first goes, so that a pass cut short still stops a rollup rebuild', async () => {
-    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
-    const reader = new pg.Client({ connectionString: database.url });
-    await reader.connect();
-    try {
+    await withStoreAndReader(async (store, reader) => {
       await store.db.deleteFrom('settings').where('key', '=', RAW_DROPPED_KEY).execute();
       const now = Date.parse('2024-05-10T12:00:00.000Z');
       const { bucketId, nodeId } = await stageInStore(store, now);
@@ -97,17 +107,11 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       const flag = await store.db.selectFrom('settings').select('value').where('key', '=', RAW_DROPPED_KEY).executeTakeFirst();
       assert.equal(flag?.value, 'true');
       assert.ok(!(await partitions(store.db)).includes('reports_2024_05_08'), 'the pass had begun');
-    } finally {
-      await reader.end();
-      await store.close();
-    }
+    });
   });
 
   it('attaches a new day while a reader holds reports: neither waits for the other', async () => {
-    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
-    const reader = new pg.Client({ connectionString: database.url });
-    await reader.connect();
-    try {
+    await withStoreAndReader(async (store, reader) => {
       const now = Date.parse('2024-06-10T12:00:00.000Z');
       const { bucketId, nodeId } = await stageInStore(store, now);
       const report = (at: number) => ({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: 1 });
@@ -118,9 +122,6 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       await store.reports.ingest([report(now + 2 * 86_400_000)]);
       assert.ok((await partitions(store.db)).includes('reports_2024_06_12'));
       assert.equal(await countIn(store.db, 'reports_2024_06_12'), 1);
-    } finally {
-      await reader.end();
-      await store.close();
-    }
+    });
   });
 });

@@ -22,6 +22,10 @@ export interface GroupWrite {
 
 export const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
 
+/** The nodes a batch writes for: its signer's and its reports'. */
+export const nodesOf = (batch: GroupBatch): Set<string> =>
+  new Set([...(batch.guard ? [batch.guard.nodeId] : []), ...batch.reports.map((r) => r.nodeId)]);
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -33,10 +37,8 @@ function compare(a: string, b: string): number {
  */
 export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], staleAfterMs: number): Promise<GroupWrite> {
   const replayed = new Set<number>();
-  const nodeIds = [
-    ...new Set(group.flatMap((batch) => [...(batch.guard ? [batch.guard.nodeId] : []), ...batch.reports.map((r) => r.nodeId)])),
-  ];
-  await ops.lockNodes(nodeIds.sort(compare));
+  const nodeIds = new Set(group.flatMap((batch) => [...nodesOf(batch)]));
+  await ops.lockNodes([...nodeIds].sort(compare));
   // Guards first, in node order: a replayed batch contributes nothing to the transaction.
   const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
   guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);

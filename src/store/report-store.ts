@@ -1,5 +1,5 @@
 import { dayOf } from '../time/instant.js';
-import { reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
+import { nodesOf, reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
@@ -19,9 +19,6 @@ interface PendingBatch extends GroupBatch {
 
 // A group never grows past one full admin import, so one transaction stays bounded.
 const MAX_GROUP_REPORTS = 10_000;
-
-const nodesOf = (batch: GroupBatch): Set<string> =>
-  new Set([...(batch.guard ? [batch.guard.nodeId] : []), ...batch.reports.map((r) => r.nodeId)]);
 
 /**
  * Writes reports and keeps the daily rollups in step, in one transaction:
