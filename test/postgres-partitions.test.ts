@@ -78,6 +78,13 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       assert.equal(await countIn(store.db, 'reports_2024_03_21'), 1);
       assert.equal(await countIn(store.db, 'reports_before_partitioning'), reports.length + 1);
 
+      // Retention deletes the old partition's rows row by row while some of it is still kept.
+      const cutoff = dayOf(now);
+      const older = await sql<{ n: string }>`select count(*) as n from reports where at < ${cutoff * DAY_MS}`.execute(store.db);
+      const pass = await dropRawReports(store.db, cutoff);
+      assert.deepEqual(pass, { deletedReports: Number(older.rows[0]?.n), droppedPartitions: [] });
+      assert.ok(pass.deletedReports > 0);
+
       // A day whose reports already sit in the default partition keeps them there, and takes more.
       const stray = Date.parse('2024-04-02T10:00:00.000Z');
       await sql`insert into reports_default (series_id, at, status, latency_ms)

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DAY_MS, dayOf } from '../time/instant.js';
 import type { Database } from './database-schema.js';
 import { isPostgres } from './dialect.js';
-import { dropPartitionsBefore } from './postgres/report-partitions.js';
+import { dropPartitionsBefore, reportsLeftBefore } from './postgres/report-partitions.js';
 
 /** Set once raw reports were dropped: rollups can no longer be rebuilt from them. */
 export const RAW_DROPPED_KEY = 'raw_reports_dropped';
@@ -29,7 +29,7 @@ export interface RetentionPass {
  * Removes raw reports dated before `firstKeptDay`. On PostgreSQL, whole day
  * partitions go first (`dropPartitionsBefore`). What is left (every report
  * on SQLite; on PostgreSQL those in the default partition or stored before
- * partitioning) is deleted one series at a time in short transactions,
+ * partitioning, if any: `reportsLeftBefore`) is deleted one series at a time in short transactions,
  * through the primary key, so that ingest never waits long behind it.
  * Daily rollups stay, and with them the answers of every past day.
  *
@@ -56,7 +56,8 @@ export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: n
     const recent = await db.deleteFrom('reports_recent').where('at', '<', before).executeTakeFirst();
     deletedReports += Number(recent.numDeletedRows);
   }
-  for (const { id } of series) {
+  const rowsLeft = !isPostgres(db) || (await reportsLeftBefore(db, before));
+  for (const { id } of rowsLeft ? series : []) {
     const result = await db.deleteFrom('reports').where('series_id', '=', id).where('at', '<', before).executeTakeFirst();
     deletedReports += Number(result.numDeletedRows);
   }

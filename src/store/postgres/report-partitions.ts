@@ -85,6 +85,21 @@ export class ReportPartitions {
   }
 }
 
+interface Partition {
+  name: string;
+  /** e.g. FOR VALUES FROM ('1709683200000') TO ('1709769600000'), FROM (MINVALUE) TO (...), or DEFAULT */
+  bound: string;
+}
+
+async function partitionsOf(db: Kysely<Database>): Promise<Partition[]> {
+  const { rows } = await sql<Partition>`
+    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+    from pg_inherits i join pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'reports'::regclass
+    order by c.relname`.execute(db);
+  return rows;
+}
+
 /**
  * Drops every partition of `reports` that ends at or before the first
  * kept day: a whole day of raw reports goes at once, without deleting row
@@ -93,14 +108,8 @@ export class ReportPartitions {
  * any of it is still kept, are left to row deletes.
  */
 export async function dropPartitionsBefore(db: Kysely<Database>, firstKeptDay: number): Promise<string[]> {
-  const { rows } = await sql<{ name: string; bound: string }>`
-    select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
-    from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'reports'::regclass
-    order by c.relname`.execute(db);
   const dropped: string[] = [];
-  for (const { name, bound } of rows) {
-    // e.g. FOR VALUES FROM ('1709683200000') TO ('1709769600000'), or FROM (MINVALUE) TO (...)
+  for (const { name, bound } of await partitionsOf(db)) {
     const end = /TO \('?(-?\d+)'?\)/.exec(bound)?.[1];
     if (end === undefined || Number(end) > firstKeptDay * DAY_MS) continue;
     await db.transaction().execute(async (trx) => {
@@ -110,4 +119,21 @@ export async function dropPartitionsBefore(db: Kysely<Database>, firstKeptDay: n
     dropped.push(name);
   }
   return dropped;
+}
+
+/**
+ * Whether reports dated before `before` are left once `dropPartitionsBefore`
+ * ran: only the default partition and the one from before partitioning can
+ * hold them, and each is looked at for one such row. Without any, retention
+ * need not delete row by row (on a large store, one statement per series).
+ */
+export async function reportsLeftBefore(db: Kysely<Database>, before: number): Promise<boolean> {
+  for (const { name, bound } of await partitionsOf(db)) {
+    const start = /FROM \('?(-?\d+)'?\)/.exec(bound)?.[1];
+    if (start !== undefined && Number(start) >= before) continue; // a day partition that is kept whole
+    const { rows } = await sql<{ found: boolean }>`
+      select exists (select 1 from ${sql.id(name)} where at < ${before}) as found`.execute(db);
+    if (rows[0]?.found) return true;
+  }
+  return false;
 }

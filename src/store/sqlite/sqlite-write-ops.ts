@@ -134,8 +134,9 @@ export class SqliteWriteOps implements WriteOps {
     }
   }
 
-  /** Moves every recent report into the clustered table, in its order. */
+  /** Moves every recent report into the clustered table, in its order (nothing to do when none is known to be there). */
   private moveRecent(): void {
+    if (this.recentRows === 0) return;
     this.statements.moveRecent.run();
     this.statements.clearRecent.run();
     this.recentRows = 0;
