@@ -73,7 +73,18 @@ describe('group commit scheduling', () => {
         group.forEach((batch, index) => batch.reports.forEach((r) => owner.set(reportKey(r), index)));
         const inserted = group.flatMap((batch) => [...batch.reports]);
         const nodes = group.map((batch) => batch.guard?.nodeId ?? '');
-        started.push({ nodes, finish: () => resolve({ replayed: new Set(), owner, inserted, timelineMoved: new Set() }) });
+        started.push({
+          nodes,
+          finish: () =>
+            resolve({
+              replayed: new Set(),
+              refused: new Set(),
+              goneBuckets: new Set(),
+              owner,
+              inserted,
+              timelineMoved: new Set(),
+            }),
+        });
       });
     const reports = new ReportStore(commit, new StoreEvents(), 2);
     const batch = (nodeId: string, step: number) =>

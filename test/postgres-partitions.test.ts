@@ -92,7 +92,7 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       await store.close();
       store = await openStore({ databaseUrl: database.url, staleAfterMs });
       const stored = await store.reports.ingest([{ nodeId, bucketId, at: stray + 60_000, status: 'ONLINE', latencyMs: 2 }]);
-      assert.deepEqual(stored, { accepted: 1, duplicates: 0 });
+      assert.deepEqual(stored, { accepted: 1, duplicates: 0, bucketGone: [] });
       assert.equal(await countIn(store.db, 'reports_default'), 2);
       assert.ok((await partitions(store.db)).includes('reports_2024_04_03'), 'the next day still gets its own');
     } finally {

@@ -35,18 +35,22 @@ describe('SQLite: live reports land in reports_recent first (migration 004)', ()
   const report = (at: number, latencyMs: number) => ({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs });
 
   it('appends newer reports there, and checks any other against them as against the rest', async () => {
-    assert.deepEqual(await store.reports.ingest([report(now, 10)]), { accepted: 1, duplicates: 0 });
-    assert.deepEqual(await store.reports.ingest([report(now + 60_000, 20)]), { accepted: 1, duplicates: 0 });
+    assert.deepEqual(await store.reports.ingest([report(now, 10)]), { accepted: 1, duplicates: 0, bucketGone: [] });
+    assert.deepEqual(await store.reports.ingest([report(now + 60_000, 20)]), { accepted: 1, duplicates: 0, bucketGone: [] });
     assert.equal(await count(store, 'reports_recent'), 2, 'each newer than every stored report of its day');
     assert.equal(await count(store, 'reports'), 0);
 
     // A repeat of a recent report, and one older than the day's last: checked against everything.
-    assert.deepEqual(await store.reports.ingest([report(now + 60_000, 99)]), { accepted: 0, duplicates: 1 });
-    assert.deepEqual(await store.reports.ingest([report(now - 60_000, 30), report(now, 10)]), { accepted: 1, duplicates: 1 });
+    assert.deepEqual(await store.reports.ingest([report(now + 60_000, 99)]), { accepted: 0, duplicates: 1, bucketGone: [] });
+    assert.deepEqual(await store.reports.ingest([report(now - 60_000, 30), report(now, 10)]), {
+      accepted: 1,
+      duplicates: 1,
+      bucketGone: [],
+    });
     assert.equal(await count(store, 'reports_recent'), 0, 'moved into reports before the check');
     assert.equal(await count(store, 'reports'), 3);
 
-    assert.deepEqual(await store.reports.ingest([report(now + 120_000, 40)]), { accepted: 1, duplicates: 0 });
+    assert.deepEqual(await store.reports.ingest([report(now + 120_000, 40)]), { accepted: 1, duplicates: 0, bucketGone: [] });
     const stored: Report[] = [now - 60_000, now, now + 60_000, now + 120_000].map((at, i) => ({
       at,
       status: 'ONLINE',

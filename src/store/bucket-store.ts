@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { BucketTable, Database } from './database-schema.js';
+import type { DeletedSeriesPurge } from './deleted-series-purge.js';
 import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
@@ -23,6 +24,7 @@ export class BucketStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly events: StoreEvents,
+    private readonly purge: DeletedSeriesPurge,
   ) {}
 
   async create(bucket: NewBucket, now: number): Promise<BucketRecord> {
@@ -74,27 +76,45 @@ export class BucketStore {
     return query.execute();
   }
 
-  /** Deletes the bucket with its reports and rollups, all or nothing. */
+  /**
+   * Deletes the bucket with its reports and rollups. The bucket and its
+   * series go in one short transaction: from its commit on the bucket is
+   * gone for every reader, and an ingest transaction finds it gone (its
+   * reports are refused, `writeGroup`). Its reports and rollups then go in
+   * chunks (`DeletedSeriesPurge`), which this waits for, while every other
+   * write goes on.
+   *
+   * @example
+   * await store.buckets.delete(bucketId);
+   */
   async delete(bucketId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    const seriesIds = await this.db.transaction().execute(async (trx) => {
       if (isPostgres(trx)) {
-        // Waits for ingest transactions writing this bucket's series (they hold their nodes,
-        // `WriteOps.lockNodes`), so that none commits reports of a series deleted here.
-        await sql`select id from nodes where id in (select node_id from series where bucket_id = ${bucketId})
-          order by id collate "C" for no key update`.execute(trx);
+        // Waits for the ingest transactions in flight, and holds back the next ones until this commits: each
+        // locks rows of `nodes` first (`WriteOps.lockNodes`), which this mode excludes (plain reads go on).
+        // One that found the bucket has committed, series made included, before the statements below read;
+        // one after finds it gone. A lock of the table, not of its rows: a node made meanwhile is held too.
+        await sql`lock table nodes in exclusive mode`.execute(trx);
       }
       // The series deleted are the ones whose reports and rollups go: one statement decides.
-      const series = (await trx.deleteFrom('series').where('bucket_id', '=', bucketId).returning('id').execute()).map(
-        (s) => s.id,
-      );
-      if (series.length > 0) {
-        await trx.deleteFrom('daily_rollups').where('series_id', 'in', series).execute();
-        await trx.deleteFrom('reports').where('series_id', 'in', series).execute();
-        if (!isPostgres(trx)) await trx.deleteFrom('reports_recent').where('series_id', 'in', series).execute();
+      const ids = (await trx.deleteFrom('series').where('bucket_id', '=', bucketId).returning('id').execute()).map((s) => s.id);
+      for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+        const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
+        await trx
+          .insertInto('deleted_series')
+          .values(chunk.map((id) => ({ series_id: id })))
+          .execute();
+        // Few (seconds of live reports), and the writer would move them where the purge has passed.
+        if (!isPostgres(trx)) await trx.deleteFrom('reports_recent').where('series_id', 'in', chunk).execute();
       }
       await trx.deleteFrom('buckets').where('id', '=', bucketId).execute();
+      return ids;
     });
     this.byId.delete(bucketId);
     this.events.emit('bucketDeleted', bucketId);
+    await this.purge.purge(seriesIds);
   }
 }
+
+// Keeps the statements of a bucket of many series under both stores' bound-parameter limits.
+const IDS_PER_STATEMENT = 500;

@@ -98,6 +98,11 @@ export interface DailyRollupTable {
   report_count: number;
 }
 
+/** A deleted bucket's series whose reports and rollups are not all deleted yet (migration 005). */
+export interface DeletedSeriesTable {
+  series_id: number;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -118,5 +123,6 @@ export interface Database {
   /** Every stored report, wherever it is: the one to read (a view). */
   all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
+  deleted_series: DeletedSeriesTable;
   settings: SettingTable;
 }

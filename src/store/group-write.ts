@@ -6,12 +6,18 @@ import type { WriteOps } from './write-ops.js';
 export interface GroupBatch {
   reports: readonly NewReport[];
   guard: ReplayGuard | undefined;
+  /** Every report or none (an import): a report whose bucket is gone refuses the whole batch. */
+  allOrNothing?: boolean;
 }
 
 /** What one group commit did, for settling each batch (plain data: it may come from another thread). */
 export interface GroupWrite {
   /** Indexes of the batches whose guard refused them (a replay): they stored nothing. */
   replayed: Set<number>;
+  /** Indexes of the all-or-nothing batches with a report for a bucket that is gone: they stored nothing. */
+  refused: Set<number>;
+  /** Buckets of the group found gone (deleted since the caller looked): none of their reports was stored. */
+  goneBuckets: Set<string>;
   /** For each report key (`reportKey`), the index of the batch that brought it first. */
   owner: Map<string, number>;
   /** The reports that were new. */
@@ -32,15 +38,24 @@ function compare(a: string, b: string): number {
 
 /**
  * The statements of one group commit, inside the caller's transaction:
- * guards first, then each report once (earlier batches win repeats), in one
- * order for every writer.
+ * the buckets checked, guards, then each report once (earlier batches win
+ * repeats), in one order for every writer.
  */
 export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], staleAfterMs: number): Promise<GroupWrite> {
   const replayed = new Set<number>();
   const nodeIds = new Set(group.flatMap((batch) => [...nodesOf(batch)]));
   await ops.lockNodes([...nodeIds].sort(compare));
-  // Guards first, in node order: a replayed batch contributes nothing to the transaction.
-  const guarded = group.flatMap((batch, index) => (batch.guard ? [{ index, guard: batch.guard }] : []));
+  // The callers checked the buckets before, but one may have been deleted since: checked again here, where
+  // a deletion cannot come in between, so that no report (nor a new series) outlives its bucket.
+  const bucketIds = [...new Set(group.flatMap((batch) => batch.reports.map((r) => r.bucketId)))];
+  const existing = bucketIds.length > 0 ? await ops.existingBuckets(bucketIds) : new Set<string>();
+  const goneBuckets = new Set(bucketIds.filter((id) => !existing.has(id)));
+  const refused = new Set<number>();
+  group.forEach((batch, index) => {
+    if (batch.allOrNothing && batch.reports.some((r) => goneBuckets.has(r.bucketId))) refused.add(index);
+  });
+  // Guards next, in node order: a replayed batch contributes nothing to the transaction.
+  const guarded = group.flatMap((batch, index) => (batch.guard && !refused.has(index) ? [{ index, guard: batch.guard }] : []));
   guarded.sort((a, b) => compare(a.guard.nodeId, b.guard.nodeId) || a.index - b.index);
   const moved = guarded.length > 0 ? await ops.advanceGuards(guarded.map((g) => g.guard)) : [];
   guarded.forEach(({ index }, i) => {
@@ -49,8 +64,9 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
   const owner = new Map<string, number>();
   const unique: NewReport[] = [];
   group.forEach((batch, index) => {
-    if (replayed.has(index)) return;
+    if (replayed.has(index) || refused.has(index)) return;
     for (const r of batch.reports) {
+      if (goneBuckets.has(r.bucketId)) continue;
       const key = reportKey(r);
       if (owner.has(key)) continue;
       owner.set(key, index);
@@ -61,7 +77,7 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
   unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
   const writer = new ReportWriter(ops, staleAfterMs);
   const inserted = unique.length > 0 ? await writer.write(unique) : [];
-  return { replayed, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
+  return { replayed, refused, goneBuckets, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
 }
 
 /** Runs one group commit in a transaction of its own, and answers what it did. */

@@ -42,6 +42,11 @@ export class KyselyWriteOps implements WriteOps {
     );
   }
 
+  async existingBuckets(bucketIds: readonly string[]): Promise<Set<string>> {
+    const { rows } = await sql<{ id: string }>`select id from buckets where id = any(${bucketIds}::text[])`.execute(this.trx);
+    return new Set(rows.map((r) => r.id));
+  }
+
   async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
     const nodeIds = guards.map((g) => g.nodeId);
     if (new Set(nodeIds).size < guards.length) {

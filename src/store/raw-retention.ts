@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DAY_MS, dayOf } from '../time/instant.js';
+import { deleteSeriesReports } from './chunked-report-deletes.js';
 import type { Database } from './database-schema.js';
 import { isPostgres } from './dialect.js';
 import { dropPartitionsBefore, reportsLeftBefore } from './postgres/report-partitions.js';
@@ -29,8 +30,9 @@ export interface RetentionPass {
  * Removes raw reports dated before `firstKeptDay`. On PostgreSQL, whole day
  * partitions go first (`dropPartitionsBefore`). What is left (every report
  * on SQLite; on PostgreSQL those in the default partition or stored before
- * partitioning, if any: `reportsLeftBefore`) is deleted one series at a time in short transactions,
- * through the primary key, so that ingest never waits long behind it.
+ * partitioning, if any: `reportsLeftBefore`) is deleted one series at a time, in chunks of
+ * short transactions through the primary key (`deleteSeriesReports`), so that ingest never
+ * waits long behind it; on SQLite every statement runs on the writer thread, between group commits.
  * Daily rollups stay, and with them the answers of every past day.
  *
  * @example
@@ -57,10 +59,7 @@ export async function dropRawReports(db: Kysely<Database>, firstKeptDayNumber: n
     deletedReports += Number(recent.numDeletedRows);
   }
   const rowsLeft = !isPostgres(db) || (await reportsLeftBefore(db, before));
-  for (const { id } of rowsLeft ? series : []) {
-    const result = await db.deleteFrom('reports').where('series_id', '=', id).where('at', '<', before).executeTakeFirst();
-    deletedReports += Number(result.numDeletedRows);
-  }
+  for (const { id } of rowsLeft ? series : []) deletedReports += await deleteSeriesReports(db, id, { before });
   return { deletedReports, droppedPartitions };
 }
 

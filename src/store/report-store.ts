@@ -1,4 +1,5 @@
 import { dayOf } from '../time/instant.js';
+import { BucketGoneError } from './bucket-gone-error.js';
 import { nodesOf, reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { NewReport } from './report-writer.js';
@@ -10,6 +11,8 @@ export type { NewReport } from './report-writer.js';
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Reports not stored because their bucket was deleted after the caller checked it. */
+  bucketGone: NewReport[];
 }
 
 interface PendingBatch extends GroupBatch {
@@ -48,18 +51,36 @@ export class ReportStore {
   /**
    * Stores reports; a repeated (node, bucket, at), in the store or earlier in
    * the same batch or in a batch queued before it, is counted as a duplicate
-   * and changes nothing. Nodes and buckets must exist (the caller checks).
-   * With a `guard`, the node's last accepted timestamp moves in the same
-   * transaction, and a replay rejects with `ReplayError`, storing nothing.
-   * Resolves once the reports are committed.
+   * and changes nothing. Nodes and buckets must exist (the caller checks); a
+   * report whose bucket was deleted since is not stored, and is answered in
+   * `bucketGone`. With a `guard`, the node's last accepted timestamp moves in
+   * the same transaction, and a replay rejects with `ReplayError`, storing
+   * nothing. Resolves once the reports are committed.
    *
    * @example
    * await reports.ingest([{ nodeId, bucketId, at: Date.now(), status: 'ONLINE', latencyMs: 42 }])
    */
   ingest(reports: readonly NewReport[], guard?: ReplayGuard): Promise<IngestResult> {
-    if (reports.length === 0 && !guard) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (reports.length === 0 && !guard) return Promise.resolve({ accepted: 0, duplicates: 0, bucketGone: [] });
+    return this.enqueue({ reports, guard });
+  }
+
+  /**
+   * As `ingest`, but all or nothing: when a bucket of the batch was deleted
+   * after the caller checked it, nothing is stored and it rejects with
+   * `BucketGoneError` (an import: one bad entry refuses the whole request).
+   *
+   * @example
+   * await reports.importAll(history)
+   */
+  importAll(reports: readonly NewReport[]): Promise<IngestResult> {
+    if (reports.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, bucketGone: [] });
+    return this.enqueue({ reports, guard: undefined, allOrNothing: true });
+  }
+
+  private enqueue(batch: GroupBatch): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ reports, guard, resolve, reject });
+      this.pending.push({ ...batch, resolve, reject });
       this.startGroups();
     });
   }
@@ -119,8 +140,9 @@ export class ReportStore {
 
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const batches = group.map(({ reports, guard }) => ({ reports, guard }));
-    const { replayed, owner, inserted, timelineMoved } = await withRetryOnConflict(() => this.commit(batches));
+    const batches = group.map(({ reports, guard, allOrNothing }) => ({ reports, guard, allOrNothing }));
+    const written = await withRetryOnConflict(() => this.commit(batches));
+    const { replayed, refused, goneBuckets, owner, inserted, timelineMoved } = written;
     const accepted = group.map(() => 0);
     const touched = new Map<string, Set<number>>();
     for (const r of inserted) {
@@ -131,11 +153,20 @@ export class ReportStore {
     for (const [bucketId, days] of touched) {
       this.events.emit('reports', bucketId, timelineMoved.has(bucketId) ? 'all' : [...days]);
     }
-    const received = group.reduce((sum, batch, i) => sum + (replayed.has(i) ? 0 : batch.reports.length), 0);
+    const gone = group.map((batch) => batch.reports.filter((r) => goneBuckets.has(r.bucketId)));
+    const received = group.reduce(
+      (sum, batch, i) => sum + (replayed.has(i) || refused.has(i) ? 0 : batch.reports.length - (gone[i]?.length ?? 0)),
+      0,
+    );
     this.events.emit('ingested', inserted.length, received - inserted.length);
     group.forEach((batch, i) => {
+      const bucketGone = gone[i] ?? [];
       if (replayed.has(i)) batch.reject(new ReplayError());
-      else batch.resolve({ accepted: accepted[i] ?? 0, duplicates: batch.reports.length - (accepted[i] ?? 0) });
+      else if (refused.has(i)) batch.reject(new BucketGoneError([...new Set(bucketGone.map((r) => r.bucketId))]));
+      else {
+        const stored = accepted[i] ?? 0;
+        batch.resolve({ accepted: stored, duplicates: batch.reports.length - bucketGone.length - stored, bucketGone });
+      }
     });
   }
 }

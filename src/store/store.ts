@@ -7,6 +7,7 @@ import { openPostgresDatabase } from './postgres/postgres-database.js';
 import { ReportPartitions } from './postgres/report-partitions.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { BucketStore } from './bucket-store.js';
+import { DeletedSeriesPurge } from './deleted-series-purge.js';
 import { NodeStore } from './node-store.js';
 import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { dayOf } from '../time/instant.js';
@@ -43,7 +44,17 @@ export interface StoreOptions {
   databaseUrl: string;
   staleAfterMs: number;
   log?: (message: string) => void;
+  /**
+   * SQLite only, for tests: how long each connection waits for a lock held
+   * by another before SQLITE_BUSY (`busy_timeout`), instead of 5 s for the
+   * main thread's and 60 s for the writer thread's. Not an operator's
+   * setting: in one process nothing but the writer thread writes the file.
+   */
+  sqliteBusyTimeoutMs?: number;
 }
+
+// The writer thread may wait long for a lock: it blocks only itself (another process on the file, a backup).
+const WRITER_BUSY_TIMEOUT_MS = 60_000;
 
 interface OpenedDatabase {
   db: Kysely<Database>;
@@ -52,13 +63,18 @@ interface OpenedDatabase {
   forgetBucket?: (bucketId: string) => void;
   /** Readies the store for a group commit, outside its transaction (PostgreSQL: the day partitions). */
   beforeWrite?: (group: readonly GroupBatch[]) => Promise<void>;
+  /** SQLite: sends every later write of `db` to the writer thread. */
+  attachWriter?: (writer: SqliteWriterThread) => void;
 }
 
 const daysOf = (group: readonly GroupBatch[]): Set<number> =>
   new Set(group.flatMap((batch) => batch.reports.map((r) => dayOf(r.at))));
 
-function openDatabase(databaseUrl: string, log: (message: string) => void): OpenedDatabase {
-  if (databaseUrl.startsWith('sqlite:')) return openSqliteDatabase(databaseUrl.slice('sqlite:'.length));
+function openDatabase(options: StoreOptions, log: (message: string) => void): OpenedDatabase {
+  const { databaseUrl } = options;
+  if (databaseUrl.startsWith('sqlite:')) {
+    return openSqliteDatabase(databaseUrl.slice('sqlite:'.length), options.sqliteBusyTimeoutMs);
+  }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, log);
     const partitions = new ReportPartitions(db, log);
@@ -78,12 +94,13 @@ function openDatabase(databaseUrl: string, log: (message: string) => void): Open
  * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const opened = openDatabase(options.databaseUrl, options.log ?? (() => undefined));
+  const log = options.log ?? (() => undefined);
+  const opened = openDatabase(options, log);
   const { db } = opened;
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
-    await ensureRollupsMatch(db, options.staleAfterMs, options.log ?? (() => undefined));
+    await ensureRollupsMatch(db, options.staleAfterMs, log);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -92,13 +109,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const nodes = new NodeStore(db, events);
   const commit = groupCommitter(options, opened);
   events.on('bucketDeleted', (bucketId) => commit.forgetBucket(bucketId));
+  const purge = new DeletedSeriesPurge(db, log);
+  purge.resume();
   return {
     kind: isPostgres(db) ? 'postgres' : 'sqlite',
     db,
     users: new UserStore(db),
-    tokens: new TokenStore(db, events),
+    tokens: new TokenStore(db, events, log),
     workspaces: new WorkspaceStore(db, events),
-    buckets: new BucketStore(db, events),
+    buckets: new BucketStore(db, events, purge),
     nodes,
     reports: new ReportStore(commit.write, events),
     stats: new StatsStore(db, nodes, events),
@@ -109,6 +128,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       return true;
     },
     close: async () => {
+      await purge.stop();
       await commit.close();
       await db.destroy();
     },
@@ -127,7 +147,9 @@ function groupCommitter(
 ): { write: GroupCommitter; forgetBucket: (bucketId: string) => void; running: () => boolean; close: () => Promise<void> } {
   const path = options.databaseUrl.startsWith('sqlite:') ? options.databaseUrl.slice('sqlite:'.length) : undefined;
   if (path !== undefined && path !== ':memory:') {
-    const writer = new SqliteWriterThread(path, options.staleAfterMs);
+    const busyTimeoutMs = options.sqliteBusyTimeoutMs ?? WRITER_BUSY_TIMEOUT_MS;
+    const writer = new SqliteWriterThread({ path, staleAfterMs: options.staleAfterMs, busyTimeoutMs });
+    opened.attachWriter?.(writer);
     return {
       write: (group) => writer.write(group),
       forgetBucket: (id) => writer.forgetBucket(id),

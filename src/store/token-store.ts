@@ -13,6 +13,7 @@ export class TokenStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly events: StoreEvents,
+    private readonly log: (message: string) => void = () => undefined,
   ) {}
 
   async create(userId: string, name: string, tokenHash: string, expiresAt: number | null, now: number): Promise<TokenRecord> {
@@ -69,7 +70,20 @@ export class TokenStore {
     this.events.emit('access');
   }
 
+  /**
+   * Records when the token was last used. Safe to call without awaiting it:
+   * it never rejects (a write that fails is logged: one lost last-use
+   * instant is harmless, and the next call writes a newer one), and on
+   * SQLite the write is queued to the writer thread like every other.
+   *
+   * @example
+   * void store.tokens.touch(tokenId, Date.now());
+   */
   async touch(tokenId: string, now: number): Promise<void> {
-    await this.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+    try {
+      await this.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+    } catch (error) {
+      this.log(`could not record the last use of token ${tokenId}: ${(error as Error).message}`);
+    }
   }
 }

@@ -34,6 +34,13 @@ export interface WriteOps {
    */
   lockNodes(nodeIds: readonly string[]): Promise<void>;
   /**
+   * The ids among `bucketIds` whose bucket exists, read in the transaction:
+   * a bucket deleted before it began is gone, and one cannot be deleted
+   * before it commits (SQLite: one writer; PostgreSQL: a deletion first
+   * waits for every transaction that holds nodes, see `BucketStore.delete`).
+   */
+  existingBuckets(bucketIds: readonly string[]): Promise<Set<string>>;
+  /**
    * Moves each node's replay guard, in the order given (see
    * `advanceReplayGuard`); answers, guard by guard, false for a replay.
    */

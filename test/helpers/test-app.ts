@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { envToConfig, type Config } from '../../src/config/config.js';
-import { openStore, type Store } from '../../src/store/store.js';
+import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './test-stores.js';
 
@@ -64,14 +64,15 @@ function checkEveryAnswer(app: FastifyInstance): void {
 }
 
 /**
- * Builds the real app on a fresh database of `kind`, with a hand-moved clock.
+ * Builds the real app on a fresh database of `kind`, with a hand-moved clock
+ * (and, with `store`, store options no environment variable sets).
  *
  * @example
  * const t = await startTestApp('postgres', { now: '2024-02-01T00:00:00Z' });
  */
 export async function startTestApp(
   kind: StoreKind,
-  options: { now?: string; env?: Record<string, string> } = {},
+  options: { now?: string; env?: Record<string, string>; store?: Pick<StoreOptions, 'sqliteBusyTimeoutMs'> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = envToConfig({
@@ -83,7 +84,11 @@ export async function startTestApp(
   });
   const clock = new TestClock(Date.parse(options.now ?? '2024-02-01T00:00:00.000Z'));
   const open = async (): Promise<{ app: FastifyInstance; store: Store }> => {
-    const store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000 });
+    const store = await openStore({
+      databaseUrl: config.databaseUrl,
+      staleAfterMs: config.staleAfterSeconds * 1000,
+      ...options.store,
+    });
     const app = await buildApp({ config, store, clock, operatorToken: OPERATOR_TOKEN });
     checkEveryAnswer(app);
     return { app, store };

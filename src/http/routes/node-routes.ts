@@ -191,14 +191,22 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
         const problem = reportTimeProblem(entry.at, now, window);
         return problem === undefined ? undefined : `createdAt ${problem}`;
       };
-      const rejected: Array<{ bucketId: string; createdAt: string; message: string }> = [];
+      const problems = new Map<NewReport, string>();
       const reports = entries.filter((entry) => {
         const message = problemOf(entry);
-        if (message !== undefined) rejected.push({ bucketId: entry.bucketId, createdAt: formatInstant(entry.at), message });
+        if (message !== undefined) problems.set(entry, message);
         return message === undefined;
       });
-      const result = await storeGuarded(nodeId, body.timestamp, (guard) => store.reports.ingest(reports, guard));
-      return { success: true, ...result, rejected };
+      const { accepted, duplicates, bucketGone } = await storeGuarded(nodeId, body.timestamp, (guard) =>
+        store.reports.ingest(reports, guard),
+      );
+      // Deleted between the check above and the commit: refused as if it had been gone before.
+      for (const entry of bucketGone) problems.set(entry, `no bucket ${entry.bucketId}`);
+      const rejected = entries.flatMap((entry) => {
+        const message = problems.get(entry);
+        return message === undefined ? [] : [{ bucketId: entry.bucketId, createdAt: formatInstant(entry.at), message }];
+      });
+      return { success: true, accepted, duplicates, rejected };
     },
   );
 };

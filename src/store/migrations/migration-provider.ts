@@ -3,6 +3,7 @@ import * as initialSchema from './001-initial-schema.js';
 import * as sqliteClusteredReports from './002-sqlite-clustered-reports.js';
 import * as postgresDayPartitions from './003-postgres-day-partitions.js';
 import * as recentReports from './004-recent-reports.js';
+import * as deletedSeries from './005-deleted-series.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -14,5 +15,6 @@ export const migrationProvider: MigrationProvider = {
     '002-sqlite-clustered-reports': sqliteClusteredReports,
     '003-postgres-day-partitions': postgresDayPartitions,
     '004-recent-reports': recentReports,
+    '005-deleted-series': deletedSeries,
   }),
 };

@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDriver from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type { Database } from '../database-schema.js';
 import type { WriteTransaction } from '../write-ops.js';
+import { SqliteRoutedDialect, type StatementWriter } from './sqlite-routed-dialect.js';
 import { SqliteWriteOps } from './sqlite-write-ops.js';
+
+/** How long the main thread's connection waits for a lock (it writes only while the store opens). */
+export const MAIN_BUSY_TIMEOUT_MS = 5_000;
 
 /**
  * Opens the embedded store at `path`, creating its folder.
@@ -12,31 +16,37 @@ import { SqliteWriteOps } from './sqlite-write-ops.js';
  * crash of the process or the machine.
  *
  * @example
- * const { db, writeTransaction } = openSqliteDatabase('./data/flashback.db');
+ * const { db, writeTransaction, attachWriter } = openSqliteDatabase('./data/flashback.db');
  */
-export function openSqliteDatabase(path: string): {
+export function openSqliteDatabase(
+  path: string,
+  busyTimeoutMs = MAIN_BUSY_TIMEOUT_MS,
+): {
   db: Kysely<Database>;
   writeTransaction: WriteTransaction;
   forgetBucket: (bucketId: string) => void;
+  /** Sends every later write to the writer thread (see `SqliteRoutedDialect`). */
+  attachWriter: (writer: StatementWriter) => void;
 } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = openSqliteConnection(path);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const sqlite = openSqliteConnection(path, busyTimeoutMs);
+  const dialect = new SqliteRoutedDialect(sqlite);
+  const db = new Kysely<Database>({ dialect });
   const writes = sqliteWriteTransaction(db, sqlite);
-  return { db, ...writes };
+  return { db, ...writes, attachWriter: (writer) => dialect.attachWriter(writer) };
 }
 
 /**
  * One connection to the file at `path`, set up as every connection of the
  * service is: WAL with `synchronous=FULL`, foreign keys, and waiting up to
- * 5 s for the write lock that another connection holds.
+ * `busyTimeoutMs` for the write lock that another connection holds.
  */
-export function openSqliteConnection(path: string): SqliteDriver.Database {
+export function openSqliteConnection(path: string, busyTimeoutMs: number): SqliteDriver.Database {
   const sqlite = new SqliteDriver(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   return sqlite;
 }
 

@@ -7,6 +7,7 @@ import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-sch
 import type { ReplayGuard } from '../replay-guard.js';
 import { reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
 import { statusCode } from '../status-codes.js';
+import { BUSY_RETRY_LIMIT_MS, retryWhileBusy } from './busy-retry.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../write-ops.js';
 
 type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
@@ -46,6 +47,7 @@ export class SqliteWriteOps implements WriteOps {
     commit: Statement;
     rollback: Statement;
     advanceGuard: Statement<[number, string, number]>;
+    bucketExists: Statement<[string], number>;
     findSeries: Statement<[string, string], SeriesRecord>;
     insertSeries: Statement<[string, string, number], { id: number }>;
     moveFirstAt: Statement<[number, number]>;
@@ -69,6 +71,7 @@ export class SqliteWriteOps implements WriteOps {
       advanceGuard: sqlite.prepare(
         'update nodes set last_timestamp = ? where id = ? and (last_timestamp is null or last_timestamp < ?)',
       ),
+      bucketExists: sqlite.prepare<[string], number>('select 1 from buckets where id = ?').pluck(),
       findSeries: sqlite.prepare('select id, node_id, bucket_id, first_at from series where bucket_id = ? and node_id = ?'),
       insertSeries: sqlite.prepare('insert into series (bucket_id, node_id, first_at) values (?, ?, ?) returning id'),
       moveFirstAt: sqlite.prepare('update series set first_at = ? where id = ?'),
@@ -117,8 +120,9 @@ export class SqliteWriteOps implements WriteOps {
 
   /** Runs `work` with these statements in one transaction; a rollback also forgets the kept series. */
   async transaction<T>(work: (ops: SqliteWriteOps) => Promise<T>): Promise<T> {
-    // IMMEDIATE takes the write lock at once: no upgrade that could fail half way.
-    this.statements.begin.run();
+    // IMMEDIATE takes the write lock at once: no upgrade that could fail half way. A busy
+    // file (another process, a short busy_timeout) is waited for without failing the group.
+    await retryWhileBusy(() => this.statements.begin.run(), BUSY_RETRY_LIMIT_MS);
     try {
       const result = await work(this);
       this.recentRows ??= this.statements.countRecent.get() ?? 0;
@@ -145,6 +149,10 @@ export class SqliteWriteOps implements WriteOps {
 
   /** One writer at a time on SQLite: nothing to lock. */
   async lockNodes(): Promise<void> {}
+
+  async existingBuckets(bucketIds: readonly string[]): Promise<Set<string>> {
+    return new Set(bucketIds.filter((id) => this.statements.bucketExists.get(id) !== undefined));
+  }
 
   async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
     return guards.map((guard) => this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0);
