@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Role } from '../auth/roles.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
+import { isPostgres } from './dialect.js';
+import { LastAdminError } from './last-admin-error.js';
 import { RecentValues } from './recent-cache.js';
 import type { StoreEvents } from './store-events.js';
 
@@ -89,28 +91,70 @@ export class WorkspaceStore {
     return inserted !== undefined;
   }
 
-  async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
-    await this.db
-      .updateTable('workspace_members')
-      .set({ role })
-      .where('workspace_id', '=', workspaceId)
-      .where('user_id', '=', userId)
-      .execute();
+  /**
+   * Gives the member `role`. Refuses (`LastAdminError`, nothing changed)
+   * to take the role of the workspace's last ADMIN: checked in the
+   * transaction that writes, which runs alone for the workspace (see
+   * `keepingAnAdmin`), so that two demotions at once cannot both pass.
+   * Answers whether `userId` was a member.
+   *
+   * @example
+   * await store.workspaces.setRole(workspaceId, userId, 'READ');
+   */
+  async setRole(workspaceId: string, userId: string, role: Role): Promise<boolean> {
+    const changed = await this.keepingAnAdmin(workspaceId, userId, role, (trx) =>
+      trx
+        .updateTable('workspace_members')
+        .set({ role })
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
     this.membershipChanged(workspaceId, userId);
+    return changed.numUpdatedRows > 0n;
   }
 
-  async removeMember(workspaceId: string, userId: string): Promise<void> {
-    await this.db.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).where('user_id', '=', userId).execute();
+  /** Removes the member; refuses as `setRole` does for the last ADMIN. Answers whether `userId` was a member. */
+  async removeMember(workspaceId: string, userId: string): Promise<boolean> {
+    const removed = await this.keepingAnAdmin(workspaceId, userId, null, (trx) =>
+      trx
+        .deleteFrom('workspace_members')
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+    );
     this.membershipChanged(workspaceId, userId);
+    return removed.numDeletedRows > 0n;
   }
 
-  async adminCount(workspaceId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('workspace_members')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('workspace_id', '=', workspaceId)
-      .where('role', '=', 'ADMIN')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  /**
+   * Runs `change` of `userId`'s membership (to `newRole`, or out: null) in
+   * a transaction that first holds the workspace, unless it would leave no
+   * ADMIN. On SQLite write transactions run one at a time anyway; on
+   * PostgreSQL the workspace's row is held (`no key update`: buckets and
+   * members may still be added meanwhile), so that the count of ADMINs read
+   * here stays true until the commit.
+   */
+  private async keepingAnAdmin<T>(
+    workspaceId: string,
+    userId: string,
+    newRole: Role | null,
+    change: (trx: Transaction<Database>) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      if (isPostgres(trx)) {
+        await sql`select id from workspaces where id = ${workspaceId} for no key update`.execute(trx);
+      }
+      if (newRole !== 'ADMIN') {
+        const admins = await trx
+          .selectFrom('workspace_members')
+          .select('user_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('role', '=', 'ADMIN')
+          .execute();
+        if (admins.length === 1 && admins[0]?.user_id === userId) throw new LastAdminError(workspaceId);
+      }
+      return change(trx);
+    });
   }
 }

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireWorkspaceRole } from '../../auth/access.js';
-import type { Role } from '../../auth/roles.js';
-import type { Store } from '../../store/store.js';
+import { LastAdminError } from '../../store/last-admin-error.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
@@ -19,12 +18,15 @@ import {
 
 const memberErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
 
-/** A workspace must keep someone who can manage it. */
-async function refuseLosingLastAdmin(store: Store, workspaceId: string, userId: string, newRole: Role | null): Promise<void> {
-  if (newRole === 'ADMIN') return;
-  const current = await store.workspaces.roleOf(workspaceId, userId);
-  if (current === 'ADMIN' && (await store.workspaces.adminCount(workspaceId)) === 1) {
-    throw ApiError.conflict("this is the workspace's last ADMIN; make another member ADMIN first");
+/** A workspace must keep someone who can manage it: the store refuses, in the transaction that writes. */
+async function keepingAnAdmin(change: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await change();
+  } catch (error) {
+    if (error instanceof LastAdminError) {
+      throw ApiError.conflict("this is the workspace's last ADMIN; make another member ADMIN first");
+    }
+    throw error;
   }
 }
 
@@ -121,8 +123,8 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       if (!(await store.workspaces.roleOf(workspaceId, userId)))
         throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
-      await refuseLosingLastAdmin(store, workspaceId, userId, request.body.role);
-      await store.workspaces.setRole(workspaceId, userId, request.body.role);
+      if (!(await keepingAnAdmin(() => store.workspaces.setRole(workspaceId, userId, request.body.role))))
+        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
       return { success: true };
     },
   );
@@ -144,8 +146,8 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       if (!(await store.workspaces.roleOf(workspaceId, userId)))
         throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
-      await refuseLosingLastAdmin(store, workspaceId, userId, null);
-      await store.workspaces.removeMember(workspaceId, userId);
+      if (!(await keepingAnAdmin(() => store.workspaces.removeMember(workspaceId, userId))))
+        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
       return { success: true };
     },
   );
