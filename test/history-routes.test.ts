@@ -163,7 +163,7 @@ for (const kind of STORE_KINDS) {
       const original = {
         seriesDaysRange: stats.seriesDaysRange.bind(stats),
         seriesDays: stats.seriesDays.bind(stats),
-        seriesReports: stats.seriesReports.bind(stats),
+        seriesAhead: stats.seriesAhead.bind(stats),
       };
       stats.seriesDaysRange = async (...args) => {
         const rows = await original.seriesDaysRange(...args);
@@ -171,7 +171,7 @@ for (const kind of STORE_KINDS) {
         return rows;
       };
       stats.seriesDays = async (...args) => (reads.push('day'), original.seriesDays(...args));
-      stats.seriesReports = async (...args) => (reads.push('reports'), original.seriesReports(...args));
+      stats.seriesAhead = async (...args) => (reads.push('reports'), original.seriesAhead(...args));
       try {
         const res = await range({ from: '2024-01-02', to: '2024-02-01' });
         assert.equal(res.statusCode, 200, res.body);

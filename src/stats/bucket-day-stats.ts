@@ -27,12 +27,22 @@ export interface NodeProfile {
 export interface StatsSource {
   /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
   seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
-  /** The raw reports of one series with `from <= at < to`, oldest first. */
-  seriesReports(seriesId: number, from: number, to: number): Promise<Report[]>;
-  /** The newest raw report of one series with `from <= at < to`. */
-  latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined>;
+  /**
+   * One series' rollups of days `fromDay..day` and its raw reports of `day`
+   * around the instant `from`, all read in one snapshot of the store.
+   */
+  seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
   nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles>;
+}
+
+/** What `StatsSource.seriesAhead` reads, together. */
+export interface SeriesAhead {
+  rows: SeriesDay[];
+  /** The newest raw report of the day dated before the instant asked. */
+  lastKept: Report | undefined;
+  /** The raw reports of the day dated at or after that instant, oldest first. */
+  ahead: Report[];
 }
 
 /** Profiles as of an instant, and the first instant from which they may differ (a registration dated then). */
@@ -114,7 +124,11 @@ export async function bucketDayAnswer(
   options: DayAnswerOptions = {},
 ): Promise<DayAnswer> {
   const rows = await source.seriesDays(bucketId, day - lookbackDays(settings), day);
+  return dayAnswer(source, rollupsOfDay(rows, day).values(), day, now, settings, options);
+}
 
+/** What each series of `rows` (one day's lookback read) brings to `day`'s answer, by series id. */
+function rollupsOfDay(rows: readonly SeriesDay[], day: number): Map<number, SeriesDayRollups> {
   const bySeries = new Map<number, SeriesDayRollups>();
   for (const row of rows) {
     const entry = bySeries.get(row.seriesId) ?? { nodeId: row.nodeId, firstAt: row.firstAt };
@@ -122,7 +136,7 @@ export async function bucketDayAnswer(
     else if (!entry.previous || row.day > entry.previous.day) entry.previous = row;
     bySeries.set(row.seriesId, entry);
   }
-  return dayAnswer(source, bySeries.values(), day, now, settings, options);
+  return bySeries;
 }
 
 /** `bucketDayAnswer`'s entries alone. */
@@ -146,7 +160,7 @@ export async function bucketDayStats(
  * const { entries } = await dayAnswer(store.stats, [{ nodeId, firstAt, today: row }], 19737, Date.now(), settings);
  */
 export async function dayAnswer(
-  source: Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'>,
+  source: Pick<StatsSource, 'seriesAhead' | 'nodeProfiles'>,
   series: Iterable<SeriesDayRollups>,
   day: number,
   now: number,
@@ -160,18 +174,19 @@ export async function dayAnswer(
   const limit = closed ? Infinity : Math.min(dayEnd, now + Math.max(1, options.lookAheadMs ?? 0));
   let validUntil = limit;
   const stats: Array<{ nodeId: string; numbers: NodeDayStats }> = [];
-  for (const { nodeId, firstAt, today, previous } of series) {
+  for (const kept of series) {
+    let { firstAt, today, previous } = kept;
     let inWindow = today?.summary;
     if (today && inWindow && inWindow.lastAt >= window.end) {
-      // Reports dated after now (a node's clock ahead): take them back out.
-      const [lastKept, dropped] = await Promise.all([
-        source.latestReport(today.seriesId, window.start, window.end),
-        source.seriesReports(today.seriesId, window.end, dayEnd),
-      ]);
-      inWindow = withoutNewest(inWindow, lastKept, dropped, settings.staleAfterMs);
+      // Reports dated after now (a node's clock ahead): taken back out of the series as it stands
+      // now, its rollups read with its reports (kept rollups may predate reports stored since).
+      const fresh = await source.seriesAhead(today.seriesId, day - lookbackDays(settings), day, window.end);
+      ({ firstAt, today, previous } = rollupsOfDay(fresh.rows, day).get(today.seriesId) ?? { firstAt });
+      inWindow = today && withoutNewest(today.summary, fresh.lastKept, fresh.ahead, settings.staleAfterMs);
       // The first of them joins the window once the window passes it.
-      validUntil = Math.min(validUntil, (dropped[0]?.at ?? Infinity) + 1);
+      validUntil = Math.min(validUntil, (fresh.ahead[0]?.at ?? Infinity) + 1);
     }
+    const { nodeId } = kept;
     const listed = inWindow !== undefined || (previous !== undefined && previous.day >= day - settings.nodeRetentionDays);
     if (!listed) continue;
     const before: Report | undefined = previous && {

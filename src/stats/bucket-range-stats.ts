@@ -9,7 +9,7 @@ import {
 } from './bucket-day-stats.js';
 
 /** What answering a span of days needs from a store. */
-export interface RangeStatsSource extends Pick<StatsSource, 'seriesReports' | 'latestReport' | 'nodeProfiles'> {
+export interface RangeStatsSource extends Pick<StatsSource, 'seriesAhead' | 'nodeProfiles'> {
   /** The rollups of every series of `bucketId` for days `fromDay..toDay`, read in one go. */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
 }

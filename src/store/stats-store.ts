@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { NodeProfiles, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
-import type { Report } from '../stats/node-status.js';
+import type { NodeProfiles, SeriesAhead, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
+import { DAY_MS } from '../time/instant.js';
 import type { Database } from './database-schema.js';
 import { isPostgres } from './dialect.js';
 import { reportFromRow, summaryFromRow } from './rollup-rows.js';
@@ -94,6 +94,7 @@ export class StatsStore implements StatsSource {
       ? await this.minuteLatenciesIn(this.db, 'reports', bucketId, from, to)
       : await this.db
           .transaction()
+          .setAccessMode('read only')
           .execute(async (trx) => [
             ...(await this.minuteLatenciesIn(trx, 'reports', bucketId, from, to)),
             ...(await this.minuteLatenciesIn(trx, 'reports_recent', bucketId, from, to)),
@@ -142,50 +143,62 @@ export class StatsStore implements StatsSource {
   }
 
   private async readSeriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    const rows = await this.db
-      .selectFrom('series as s')
-      .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
-      .select(['s.node_id', 's.first_at as series_first_at'])
-      .selectAll('r')
-      .where('s.bucket_id', '=', bucketId)
-      .where('r.day', '>=', fromDay)
-      .where('r.day', '<=', toDay)
-      .execute();
-    return rows.map((row) => ({
-      seriesId: row.series_id,
-      nodeId: row.node_id,
-      firstAt: row.series_first_at,
-      day: row.day,
-      summary: summaryFromRow(row),
-    }));
+    return seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay);
   }
 
-  async latestReport(seriesId: number, from: number, to: number): Promise<Report | undefined> {
-    const row = await this.db
-      .selectFrom('all_reports')
-      .select(['at', 'status', 'latency_ms'])
-      .where('series_id', '=', seriesId)
-      .where('at', '>=', from)
-      .where('at', '<', to)
-      .orderBy('at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row && reportFromRow(row);
-  }
-
-  async seriesReports(seriesId: number, from: number, to: number): Promise<Report[]> {
-    const rows = await this.db
-      .selectFrom('all_reports')
-      .select(['at', 'status', 'latency_ms'])
-      .where('series_id', '=', seriesId)
-      .where('at', '>=', from)
-      .where('at', '<', to)
-      .orderBy('at')
-      .execute();
-    return rows.map(reportFromRow);
+  async seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead> {
+    // One snapshot: on SQLite a read transaction on this thread's connection (WAL keeps it
+    // while the writer commits); on PostgreSQL a repeatable-read one.
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const rows = await seriesDaysOf(trx, { column: 's.id', value: seriesId }, fromDay, day);
+        const reports = (fromAt: number, toAt: number) =>
+          trx
+            .selectFrom('all_reports')
+            .select(['at', 'status', 'latency_ms'])
+            .where('series_id', '=', seriesId)
+            .where('at', '>=', fromAt)
+            .where('at', '<', toAt);
+        const lastKept = await reports(day * DAY_MS, from)
+          .orderBy('at', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const ahead = await reports(from, (day + 1) * DAY_MS)
+          .orderBy('at')
+          .execute();
+        return { rows, lastKept: lastKept && reportFromRow(lastKept), ahead: ahead.map(reportFromRow) };
+      });
   }
 
   nodeProfiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles> {
     return this.nodes.profiles(nodeIds, asOf);
   }
+}
+
+/** The rollups of days `fromDay..toDay` of the series of one bucket, or of one series, with each series' node and start. */
+async function seriesDaysOf(
+  db: Kysely<Database>,
+  which: { column: 's.bucket_id'; value: string } | { column: 's.id'; value: number },
+  fromDay: number,
+  toDay: number,
+): Promise<SeriesDay[]> {
+  const rows = await db
+    .selectFrom('series as s')
+    .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
+    .select(['s.node_id', 's.first_at as series_first_at'])
+    .selectAll('r')
+    .where(which.column, '=', which.value)
+    .where('r.day', '>=', fromDay)
+    .where('r.day', '<=', toDay)
+    .execute();
+  return rows.map((row) => ({
+    seriesId: row.series_id,
+    nodeId: row.node_id,
+    firstAt: row.series_first_at,
+    day: row.day,
+    summary: summaryFromRow(row),
+  }));
 }
