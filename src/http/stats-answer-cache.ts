@@ -60,9 +60,9 @@ export class StatsAnswerCache {
     const kept = this.kept(bucketId, day, now);
     if (kept) return kept;
     const key = `${bucketId}/${day}`;
-    const generation = this.answers.generation(bucketId);
+    const generation = this.answers.generation();
     const running = this.computing.get(key);
-    if (running && running.generation.tag === generation.tag) {
+    if (running && this.answers.unchangedSince(bucketId, running.generation)) {
       const shared = await running.answer;
       if (holdsAt(shared, now)) return shared.body;
     }

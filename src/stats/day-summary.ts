@@ -1,3 +1,4 @@
+import { dayOf } from '../time/instant.js';
 import type { NodeStatus, Report } from './node-status.js';
 
 /**
@@ -77,6 +78,25 @@ export function summarizeDay(reports: readonly Report[], staleAfterMs: number): 
   const [first, ...rest] = sorted;
   if (!first) return undefined;
   return rest.reduce((summary, report) => appendReport(summary, report, staleAfterMs), summarizeReport(first));
+}
+
+/**
+ * Summarizes a series' reports, sorted by `at` without repeated instants,
+ * day by day (UTC day numbers), in one pass: each report is appended to its
+ * day's summary as it comes, so that a day of many reports costs no more
+ * than their number.
+ *
+ * @example
+ * summarizeDays(reportsOldestFirst, 180_000) // Map { 19737 => { firstAt, lastAt, ... }, 19738 => ... }
+ */
+export function summarizeDays(sorted: Iterable<Report>, staleAfterMs: number): Map<number, DaySummary> {
+  const byDay = new Map<number, DaySummary>();
+  for (const report of sorted) {
+    const day = dayOf(report.at);
+    const summary = byDay.get(day);
+    byDay.set(day, summary ? appendReport(summary, report, staleAfterMs) : summarizeReport(report));
+  }
+  return byDay;
 }
 
 /**

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
-import { summarizeDay } from '../stats/day-summary.js';
-import type { Report } from '../stats/node-status.js';
-import { dayOf } from '../time/instant.js';
+import { summarizeDays } from '../stats/day-summary.js';
 import type { Database } from './database-schema.js';
 import { RAW_DROPPED_KEY } from './raw-retention.js';
 import { reportFromRow, rowFromSummary } from './rollup-rows.js';
@@ -35,28 +33,29 @@ export async function ensureRollupsMatch(db: Kysely<Database>, staleAfterMs: num
     .execute();
 }
 
+// Rollup rows per insert: under PostgreSQL's bound-parameter limit, and few statements for a long series.
+const ROWS_PER_INSERT = 500;
+
+/** Rebuilds each series' rollups from its raw reports, read in order and summarized in one pass. */
 async function rebuildRollups(db: Kysely<Database>, staleAfterMs: number): Promise<void> {
   const series = await db.selectFrom('series').select('id').orderBy('id').execute();
   for (const { id } of series) {
     await db.transaction().execute(async (trx) => {
-      const reports = (
-        await trx
-          .selectFrom('all_reports')
-          .select(['at', 'status', 'latency_ms'])
-          .where('series_id', '=', id)
-          .orderBy('at')
-          .execute()
-      ).map(reportFromRow);
-      const byDay = new Map<number, Report[]>();
-      for (const r of reports) byDay.set(dayOf(r.at), [...(byDay.get(dayOf(r.at)) ?? []), r]);
+      const reports = await trx
+        .selectFrom('all_reports')
+        .select(['at', 'status', 'latency_ms'])
+        .where('series_id', '=', id)
+        .orderBy('at')
+        .execute();
+      const rows = [...summarizeDays(reports.map(reportFromRow), staleAfterMs)].map(([day, summary]) =>
+        rowFromSummary(id, day, summary),
+      );
       await trx.deleteFrom('daily_rollups').where('series_id', '=', id).execute();
-      for (const [day, dayReports] of byDay) {
-        const summary = summarizeDay(dayReports, staleAfterMs);
-        if (summary)
-          await trx
-            .insertInto('daily_rollups')
-            .values(rowFromSummary(id, day, summary))
-            .execute();
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        await trx
+          .insertInto('daily_rollups')
+          .values(rows.slice(i, i + ROWS_PER_INSERT))
+          .execute();
       }
     });
   }

@@ -58,7 +58,7 @@ export class StatsStore implements StatsSource {
   }
 
   private async keptSeriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    const generation = this.rollupSpans.generation(bucketId);
+    const generation = this.rollupSpans.generation();
     const kept = this.rollupSpans.get(bucketId, fromDay, toDay);
     if (kept) return kept;
     const rows = await this.readSeriesDays(bucketId, fromDay, toDay);

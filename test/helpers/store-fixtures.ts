@@ -1,9 +1,8 @@
-import { summarizeDay } from '../../src/stats/day-summary.js';
+import { summarizeDays } from '../../src/stats/day-summary.js';
 import type { Report } from '../../src/stats/node-status.js';
 import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
 import { rowFromSummary } from '../../src/store/rollup-rows.js';
 import { statusCode } from '../../src/store/status-codes.js';
-import { dayOf } from '../../src/time/instant.js';
 import { openStore, type Store } from '../../src/store/store.js';
 
 /**
@@ -72,14 +71,10 @@ export async function writeSeriesAsOfOld(
       .map((r) => ({ series_id: id, at: r.at, status: statusCode(r.status), latency_ms: r.latencyMs }));
     await store.db.insertInto('reports').values(rows).execute();
   }
-  const byDay = new Map<number, Report[]>();
-  for (const r of sorted) byDay.set(dayOf(r.at), [...(byDay.get(dayOf(r.at)) ?? []), r]);
-  for (const [day, dayReports] of byDay) {
-    const summary = summarizeDay(dayReports, staleAfterMs);
-    if (summary)
-      await store.db
-        .insertInto('daily_rollups')
-        .values(rowFromSummary(id, day, summary))
-        .execute();
+  for (const [day, summary] of summarizeDays(sorted, staleAfterMs)) {
+    await store.db
+      .insertInto('daily_rollups')
+      .values(rowFromSummary(id, day, summary))
+      .execute();
   }
 }
