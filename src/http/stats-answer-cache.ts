@@ -52,9 +52,11 @@ export class StatsAnswerCache {
 
   /**
    * The answer of `day` as it stands at `now`: a kept one, or the one being
-   * computed for the same day if it began since the bucket last changed and
-   * holds at `now`, or a new one from `compute`. Requests in flight when an
-   * answer ages out share one computation instead of each making its own.
+   * computed for the same day if it began since the bucket last changed,
+   * less than an answer's time to live ago, and holds at `now`, or a new one
+   * from `compute`. Requests in flight when an answer ages out share one
+   * computation instead of each making its own; one that stalled is not
+   * shared, since its reads may be older than api.md allows.
    */
   async answer(bucketId: string, day: number, now: number, compute: () => Promise<KeptAnswer>): Promise<Buffer> {
     const kept = this.kept(bucketId, day, now);
@@ -62,7 +64,11 @@ export class StatsAnswerCache {
     const key = `${bucketId}/${day}`;
     const generation = this.answers.generation();
     const running = this.computing.get(key);
-    if (running && this.answers.unchangedSince(bucketId, running.generation)) {
+    if (
+      running &&
+      generation.readStartedAt - running.generation.readStartedAt < LAYERED_TTL_MS &&
+      this.answers.unchangedSince(bucketId, running.generation)
+    ) {
       const shared = await running.answer;
       if (holdsAt(shared, now)) return shared.body;
     }

@@ -22,9 +22,12 @@ export const LAYERED_TTL_MS = RECENT_TTL_MS / 2;
  * the store, so something created elsewhere is seen at once), each kept for
  * what is left of its time to live counted from when its read began.
  * Concurrent lookups of one key share one read: under load, a value that
- * ages out would otherwise be read once per request in flight. A local
- * change (`delete`, `clear`) drops the value and any read begun before it,
- * so that a read racing a change is neither shared afterwards nor kept.
+ * ages out would otherwise be read once per request in flight. Only a read
+ * begun less than the time to live ago is shared: one that stalled longer
+ * could answer with data older than api.md allows, so a later lookup reads
+ * again. A local change (`delete`, `clear`) drops the value and any read
+ * begun before it, so that a read racing a change is neither shared
+ * afterwards nor kept.
  *
  * @example
  * const buckets = new RecentValues<BucketRecord>();
@@ -32,7 +35,7 @@ export const LAYERED_TTL_MS = RECENT_TTL_MS / 2;
  */
 export class RecentValues<V extends object> {
   private readonly kept: LRUCache<string, V>;
-  private readonly reading = new Map<string, Promise<V | undefined>>();
+  private readonly reading = new Map<string, { value: Promise<V | undefined>; startedAt: number }>();
   // Bumped by every local change: reads begun before it are not kept.
   private epoch = 0;
 
@@ -52,24 +55,22 @@ export class RecentValues<V extends object> {
   load(key: string, read: () => Promise<V | undefined>): Promise<V | undefined> {
     const kept = this.kept.get(key);
     if (kept) return Promise.resolve(kept);
-    let pending = this.reading.get(key);
-    if (!pending) {
-      const started = this.begin();
-      const promise = read().then(
-        (value) => {
-          if (this.reading.get(key) === promise) this.reading.delete(key);
-          if (value) this.keep(key, value, started);
-          return value;
-        },
-        (error: unknown) => {
-          if (this.reading.get(key) === promise) this.reading.delete(key);
-          throw error;
-        },
-      );
-      pending = promise;
-      this.reading.set(key, pending);
-    }
-    return pending;
+    const pending = this.reading.get(key);
+    if (pending && performance.now() - pending.startedAt < this.kept.ttl) return pending.value;
+    const started = this.begin();
+    const value = read().then(
+      (found) => {
+        if (this.reading.get(key)?.value === value) this.reading.delete(key);
+        if (found) this.keep(key, found, started);
+        return found;
+      },
+      (error: unknown) => {
+        if (this.reading.get(key)?.value === value) this.reading.delete(key);
+        throw error;
+      },
+    );
+    this.reading.set(key, { value, startedAt: started.readStartedAt });
+    return value;
   }
 
   /** Take before a read whose values go to `keep`. */
