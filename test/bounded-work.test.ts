@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { summarizeDay } from '../src/stats/day-summary.js';
@@ -8,10 +8,9 @@ import { BucketSpanCache } from '../src/store/bucket-span-cache.js';
 import { summaryFromRow } from '../src/store/rollup-rows.js';
 import { ensureRollupsMatch } from '../src/store/rollup-rebuild.js';
 import { StoreEvents } from '../src/store/store-events.js';
-import { openStore, type Store } from '../src/store/store.js';
 import { DAY_MS, dayOf } from '../src/time/instant.js';
-import { stageInStore } from './helpers/store-fixtures.js';
-import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
+import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
+import { STORE_KINDS } from './helpers/test-stores.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -43,18 +42,10 @@ describe('the per-bucket caches stay bounded, whatever the number of buckets', (
 
 for (const kind of STORE_KINDS) {
   describe(`rebuilding rollups (${kind})`, () => {
-    let database: TestDatabase;
-    let store: Store;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
+    const t = storeForTests(kind);
 
     it('summarizes a day of many reports in one pass, in time linear in their number', async () => {
+      const { store } = t;
       const now = Date.parse('2024-03-20T00:00:00.000Z');
       const { bucketId, nodeId } = await stageInStore(store, now);
       // 30 000 reports in one UTC day (one every 2.88 s): copying the day's list per report, as before,

@@ -3,13 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { REPORTS_PER_DELETE } from '../src/store/chunked-report-deletes.js';
 import type { IngestResult, NewReport } from '../src/store/report-store.js';
-import { openStore, type Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
 import { leftoversOf, NOTHING_LEFT, seedReports } from './helpers/bucket-rows.js';
 import { createBucket, createMember, createWorkspace } from './helpers/fixtures.js';
 import { SignedNode, statusRequest } from './helpers/node-signer.js';
-import { stageInStore } from './helpers/store-fixtures.js';
+import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
+import { STORE_KINDS } from './helpers/test-stores.js';
 
 const NOW = Date.parse('2024-03-20T12:00:00.000Z');
 
@@ -24,20 +24,12 @@ async function bucketRowGone(store: Store, bucketId: string): Promise<void> {
 
 for (const kind of STORE_KINDS) {
   describe(`deleting a bucket (${kind})`, () => {
-    let database: TestDatabase;
-    let store: Store;
+    const t = storeForTests(kind);
     // stageInStore makes one user per instant.
     let staged = 0;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
 
     it('leaves no row of the bucket, whatever reports for it arrive while it goes', async () => {
+      const { store } = t;
       const { bucketId, nodeId } = await stageInStore(store, NOW + ++staged);
       await seedReports(store, bucketId, [nodeId], 3 * REPORTS_PER_DELETE, NOW);
       // Nodes that never reported on the bucket: their reports would make new series.
@@ -69,6 +61,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('lets other writes commit between its chunks', async () => {
+      const { store } = t;
       const { bucketId, nodeId } = await stageInStore(store, NOW + ++staged);
       const other = (await store.buckets.create({ ...bucketFields, workspaceId: await workspaceOf(store, bucketId) }, NOW)).id;
       await seedReports(store, bucketId, [nodeId], 20 * REPORTS_PER_DELETE, NOW);
@@ -85,6 +78,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('finishes at the next start a deletion that a stopped process left half done', async () => {
+      const { store } = t;
       const { bucketId, nodeId } = await stageInStore(store, NOW + ++staged);
       await seedReports(store, bucketId, [nodeId, await newNode(store, 'd.example')], 2 * REPORTS_PER_DELETE, NOW);
       // What the first transaction of a deletion leaves: bucket and series gone, their ids listed.
@@ -101,11 +95,10 @@ for (const kind of STORE_KINDS) {
       });
       const left = await leftoversOf(store, bucketId);
       assert.ok(left.orphanRollups > 0 && left.pendingSeries === 2, JSON.stringify(left));
-      await store.close();
-      store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
-      for (let waited = 0; (await leftoversOf(store, bucketId)).pendingSeries > 0 && waited < 30_000; waited += 20)
+      await t.reopen();
+      for (let waited = 0; (await leftoversOf(t.store, bucketId)).pendingSeries > 0 && waited < 30_000; waited += 20)
         await sleep(20);
-      assert.deepEqual(await leftoversOf(store, bucketId), NOTHING_LEFT);
+      assert.deepEqual(await leftoversOf(t.store, bucketId), NOTHING_LEFT);
     });
   });
 

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { bucketDayAnswer } from '../src/stats/bucket-day-stats.js';
 import { dayWindow, nodeDayStatsFromReports, type NodeDayStats } from '../src/stats/daily-node-stats.js';
 import type { Report } from '../src/stats/node-status.js';
 import type { NewReport } from '../src/store/report-store.js';
-import { openStore, type Store } from '../src/store/store.js';
 import { dayOf } from '../src/time/instant.js';
-import { stageInStore } from './helpers/store-fixtures.js';
-import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
+import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
+import { STORE_KINDS } from './helpers/test-stores.js';
 
 const NOW = Date.parse('2024-03-20T12:00:00.000Z');
 const SETTINGS = { staleAfterMs: 180_000, nodeRetentionDays: 7 };
@@ -44,13 +43,11 @@ const numbersOf = (entry: NodeDayStats): NodeDayStats => ({
 
 for (const kind of STORE_KINDS) {
   describe(`the current day with node clocks running ahead (${kind})`, () => {
-    let database: TestDatabase;
-    let store: Store;
+    const t = storeForTests(kind, SETTINGS.staleAfterMs);
     let workspaceId: string;
     const nodeIds: string[] = [];
     before(async () => {
-      database = await createTestDatabase(kind);
-      store = await openStore({ databaseUrl: database.url, staleAfterMs: SETTINGS.staleAfterMs });
+      const { store } = t;
       const { bucketId, nodeId } = await stageInStore(store, NOW);
       workspaceId = ((await store.buckets.find(bucketId)) as { workspace_id: string }).workspace_id;
       nodeIds.push(nodeId);
@@ -62,12 +59,9 @@ for (const kind of STORE_KINDS) {
         nodeIds.push(node.id);
       }
     });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
 
     it("answers each node as a recomputation from its reports, even when reports land between the answer's reads", async () => {
+      const { store } = t;
       const window = dayWindow(dayOf(NOW), NOW);
       await fc.assert(
         fc.asyncProperty(caseReports, async (reports) => {

@@ -1,29 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../src/store/store.js';
 import { ReportStore, type NewReport } from '../src/store/report-store.js';
 import { reportKey, type GroupBatch, type GroupWrite } from '../src/store/group-write.js';
 import { StoreEvents } from '../src/store/store-events.js';
-import { stageInStore } from './helpers/store-fixtures.js';
-import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
+import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
+import { STORE_KINDS } from './helpers/test-stores.js';
 
 const now = Date.parse('2024-03-20T12:00:00.000Z');
 
 for (const kind of STORE_KINDS) {
   describe(`group commits running side by side (${kind})`, () => {
-    let database: TestDatabase;
-    let store: Store;
-    before(async () => {
-      database = await createTestDatabase(kind);
-      store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
+    const t = storeForTests(kind);
 
     it("commits each node's batches in the order they came, whatever else is in flight", async () => {
+      const { store } = t;
       const { bucketId, nodeId: first } = await stageInStore(store, now);
       const nodeIds = [first];
       for (let i = 1; i < 4; i++) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import {
+  addMember,
   createBucket,
   createMember,
   createNode,
@@ -98,13 +99,7 @@ for (const kind of STORE_KINDS) {
       outsider = await createMember(t, 'outsider@example.com');
       const workspaceId = await createWorkspace(t, owner.userId);
       bucketId = await createBucket(t, workspaceId, 'invoices');
-      const added = await t.call({
-        method: 'POST',
-        url: `/workspace/${workspaceId}/users`,
-        payload: { userId: reader.userId, role: 'READ' },
-        token: owner.token,
-      });
-      assert.equal(added.statusCode, 200, added.body);
+      await addMember(t, workspaceId, reader.userId, 'READ', owner.token);
       await createBucket(t, await createWorkspace(t, outsider.userId), 'elsewhere');
 
       nodes = {

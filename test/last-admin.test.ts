@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createMember, createWorkspace } from './helpers/fixtures.js';
+import { addMember, createMember, createWorkspace } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
@@ -30,13 +30,7 @@ for (const kind of STORE_KINDS) {
       const first = await createMember(t, `${label}-a-${round}@example.com`);
       const second = await createMember(t, `${label}-b-${round}@example.com`);
       const workspaceId = await createWorkspace(t, first.userId);
-      const added = await t.call({
-        method: 'POST',
-        url: `/workspace/${workspaceId}/users`,
-        payload: { userId: second.userId, role: 'ADMIN' },
-        token: first.token,
-      });
-      assert.equal(added.statusCode, 200, added.body);
+      await addMember(t, workspaceId, second.userId, 'ADMIN', first.token);
       return { first, second, workspaceId };
     }
 

@@ -32,6 +32,11 @@ export async function createWorkspace(t: TestApp, ownerId: string, name = 'works
   return body.workspace.id;
 }
 
+/** Adds `userId` to the workspace with `role`, as its ADMIN `token` asks. */
+export async function addMember(t: TestApp, workspaceId: string, userId: string, role: string, token: string): Promise<void> {
+  await ok(t, { method: 'POST', url: `/workspace/${workspaceId}/users`, payload: { userId, role }, token });
+}
+
 export async function createBucket(t: TestApp, workspaceId: string, name = 'bucket'): Promise<string> {
   const body = await ok<{ bucketId: string }>(t, { method: 'POST', url: '/bucket', payload: { name, workspaceId } }, 201);
   return body.bucketId;

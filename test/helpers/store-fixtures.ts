@@ -3,7 +3,55 @@ import type { Report } from '../../src/stats/node-status.js';
 import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
 import { rowFromSummary } from '../../src/store/rollup-rows.js';
 import { statusCode } from '../../src/store/status-codes.js';
+import { after, before } from 'node:test';
 import { openStore, type Store } from '../../src/store/store.js';
+import { createTestDatabase, type StoreKind, type TestDatabase } from './test-stores.js';
+
+/** A store of the tests of one `describe`, see `storeForTests`. */
+export interface StoreForTests {
+  readonly store: Store;
+  readonly database: TestDatabase;
+  /** Closes the store and opens it again on the same database (a restart). */
+  reopen(): Promise<void>;
+}
+
+/**
+ * A store of `kind` on a fresh database for the tests of the enclosing
+ * `describe`: opened before them, closed and its database dropped after.
+ *
+ * @example
+ * const t = storeForTests('postgres');
+ * it('stores', async () => { await t.store.reports.ingest(reports); });
+ */
+export function storeForTests(kind: StoreKind, staleAfterMs = 180_000): StoreForTests {
+  let database: TestDatabase | undefined;
+  let store: Store | undefined;
+  const open = async (url: string): Promise<Store> => (store = await openStore({ databaseUrl: url, staleAfterMs }));
+  before(async () => {
+    database = await createTestDatabase(kind);
+    await open(database.url);
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the store opens in the before hook of its describe');
+    return value;
+  };
+  return {
+    get store() {
+      return opened(store);
+    },
+    get database() {
+      return opened(database);
+    },
+    reopen: async () => {
+      await opened(store).close();
+      await open(opened(database).url);
+    },
+  };
+}
 
 /**
  * A user, a workspace, a bucket and a node made straight in a store, for
