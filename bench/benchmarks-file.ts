@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { DeleteUnderLoadFigures } from './delete-under-load.js';
 import type { IngestLoadResult } from './ingest-load.js';
 import type { LoadResult } from './http-load.js';
 
@@ -13,6 +14,7 @@ export interface StoreFigures {
   peakRssBytes: number;
   storageBytesPerMillion: number;
   soak: { seconds: number; queries: number; reports: number; errors: number; rssEarlyBytes: number; rssLateBytes: number };
+  deleteUnderLoad: DeleteUnderLoadFigures;
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
@@ -58,8 +60,44 @@ function rows(f: StoreFigures): string[][] {
       '0 errors, flat memory',
       verdict(f.soak.errors === 0 && f.soak.rssLateBytes <= f.soak.rssEarlyBytes * 1.2),
     ],
+    deleteUnderLoadRow(f.deleteUnderLoad),
     ['Storage per million reports', `${fixed(f.storageBytesPerMillion / 2 ** 20, 1)} MiB (${f.reports} reports stored)`, '', ''],
   ];
+}
+
+/** The row of `deleteUnderLoad`: the stats answers sent while the deletion ran. */
+export function deleteUnderLoadRow(d: DeleteUnderLoadFigures): string[] {
+  return [
+    "Deleting a bucket of 1 M reports while another bucket's current day is asked 200/s and 50 nodes report",
+    `stats p99 ${fixed(d.stats.p99Ms, 1)} ms (p50 ${fixed(d.stats.p50Ms, 1)} ms, max ${fixed(d.stats.maxMs, 1)} ms; ` +
+      `${d.stats.count} answers during the ${fixed(d.deleteMs / 1000, 1)} s deletion; before it: p99 ` +
+      `${fixed(d.statsBefore.p99Ms, 1)} ms, p50 ${fixed(d.statsBefore.p50Ms, 1)} ms); ${d.errors} errors, ` +
+      `${d.liveReports} live reports; DELETE answered ${d.deleteStatus}`,
+    'every answer 2xx, p99 ≤ 50 ms',
+    verdict(d.errors === 0 && d.deleteStatus === 200 && d.stats.p99Ms <= 50),
+  ];
+}
+
+/**
+ * Puts one row into the table of `kind` in the benchmarks file at `path`,
+ * in place of the row of the same figure (the same first cell), or else
+ * before the storage row, and leaves every other line as it was
+ * (`npm run bench -- --only ...`).
+ */
+export function writeBenchmarkRow(path: string, kind: string, row: string[]): void {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const section = lines.indexOf(`### ${kind}`);
+  const start = lines.findIndex((line, i) => i > section && line.startsWith('|'));
+  if (section < 0 || start < 0) throw new Error(`${path} has no table for ${kind}`);
+  let end = start;
+  while (lines[end]?.startsWith('|')) end++;
+  const table = lines.slice(start, end);
+  const same = table.findIndex((line) => line.startsWith(`| ${row[0]} |`));
+  const storage = table.findIndex((line) => line.startsWith('| Storage per million'));
+  const text = `| ${row.join(' | ')} |`;
+  if (same >= 0) lines[start + same] = text;
+  else lines.splice(storage >= 0 ? start + storage : end, 0, text);
+  writeFileSync(path, lines.join('\n'));
 }
 
 /** Renders the run as a Markdown table, writes it with its context to `path`, and returns the table. */

@@ -9,7 +9,8 @@ import { startChild, type Child } from './child-process.js';
 import { load, type LoadResult } from './http-load.js';
 import { signedIngestLoad } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
-import { writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
+import { deleteUnderLoadRow, writeBenchmarkRow, writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
+import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-load.js';
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
 
@@ -19,6 +20,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
+    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load'.
+    only: { type: 'string' },
   },
 });
 const SECONDS = Number(options.seconds);
@@ -111,7 +114,32 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
 
-async function benchStore(kind: string): Promise<StoreFigures> {
+const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
+
+/** The built service on `databaseUrl`, once it answers /readyz. */
+function startService(databaseUrl: string): Promise<Child> {
+  return startChild(
+    ['dist/server.js'],
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(SERVICE_PORT),
+      FLASHBACK_ADMIN_TOKEN: 'bench-operator-token-0123456789',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: 'bench-data',
+    },
+    `${SERVICE_URL}/readyz`,
+  );
+}
+
+/** Deleting a bucket of a million reports under load (`deleteUnderLoad`), on a store of its own. */
+async function benchDeleteUnderLoad(kind: string): Promise<DeleteUnderLoadFigures> {
+  log(`\n== ${kind}: deleting a bucket under load ==`);
+  const database = await freshDatabase(kind);
+  return deleteUnderLoad(database.url, () => startService(database.url), SERVICE_URL, log);
+}
+
+async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad'>> {
   log(`\n== ${kind} ==`);
   const database = await freshDatabase(kind);
   const now = Date.now();
@@ -124,20 +152,9 @@ async function benchStore(kind: string): Promise<StoreFigures> {
   }
   const storageBytesPerMillion = ((await database.bytes()) / seeded.reports) * 1e6;
 
-  const service: Child = await startChild(
-    ['dist/server.js'],
-    {
-      DATABASE_URL: database.url,
-      PORT: String(SERVICE_PORT),
-      FLASHBACK_ADMIN_TOKEN: 'bench-operator-token-0123456789',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: 'bench-data',
-    },
-    `http://127.0.0.1:${SERVICE_PORT}/readyz`,
-  );
+  const service = await startService(database.url);
   try {
-    const base = `http://127.0.0.1:${SERVICE_PORT}`;
+    const base = SERVICE_URL;
     const statsUrl = (bucket: string) => `${base}/bucket/${bucket}/stats`;
     const day = (offset: number): string => new Date(now - offset * DAY_MS).toISOString().slice(0, 10);
     const headers = { authorization: `Bearer ${USER_TOKEN}` };
@@ -178,7 +195,7 @@ async function benchStore(kind: string): Promise<StoreFigures> {
     const today = await versusBare(todayBytes, (seconds) =>
       load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: todayBody, headers, seconds }),
     );
-    const live = await reporters.stop();
+    const live = (await reporters.stop()).sent;
 
     log('ingest');
     // Two rounds of half the time each, alternating with the baseline (see ROUNDS).
@@ -221,7 +238,7 @@ async function benchStore(kind: string): Promise<StoreFigures> {
       }),
     ]);
     clearInterval(sampler);
-    const soakReports = await soakReporters.stop();
+    const soakReports = (await soakReporters.stop()).sent;
     const tenth = Math.max(1, Math.floor(rssSamples.length / 10));
     const soak = {
       seconds: SOAK_SECONDS,
@@ -248,12 +265,23 @@ async function benchStore(kind: string): Promise<StoreFigures> {
   }
 }
 
-const figures: StoreFigures[] = [];
-for (const kind of (options.store ?? '').split(',')) figures.push(await benchStore(kind));
-const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-const table = writeBenchmarks('BENCHMARKS.md', figures, {
-  command,
-  machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-});
-process.stdout.write(`${table}\n`);
+const kinds = (options.store ?? '').split(',');
+if (options.only === 'delete-under-load') {
+  for (const kind of kinds) {
+    const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
+    writeBenchmarkRow('BENCHMARKS.md', kind, row);
+    process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+  }
+} else if (options.only !== undefined) {
+  throw new Error(`--only takes delete-under-load, not ${JSON.stringify(options.only)}`);
+} else {
+  const figures: StoreFigures[] = [];
+  for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const table = writeBenchmarks('BENCHMARKS.md', figures, {
+    command,
+    machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  });
+  process.stdout.write(`${table}\n`);
+}
 rmSync('bench-data', { recursive: true, force: true });
