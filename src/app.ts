@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import type { AppContext } from './http/app-context.js';
 import { ApiError } from './http/api-error.js';
 import { registerAuthentication } from './http/authenticate.js';
+import { registerBodyDrain } from './http/body-drain.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', (_request, _reply, done) => {
     done(closing ? new ApiError(503, 'the service is shutting down; retry in a moment') : undefined);
   });
+  registerBodyDrain(app);
   await registerProtection(app, config.rateLimitPerMinute);
   registerJsonBody(app);
   registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
