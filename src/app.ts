@@ -6,6 +6,8 @@ import type { AppContext } from './http/app-context.js';
 import { ApiError } from './http/api-error.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerBodyDrain } from './http/body-drain.js';
+import { CallerBudgets } from './http/caller-budgets.js';
+import { CredentialLookups } from './http/credential-lookups.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
@@ -76,16 +78,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     done(closing ? new ApiError(503, 'the service is shutting down; retry in a moment') : undefined);
   });
   registerBodyDrain(app);
-  await registerProtection(app, config.rateLimitPerMinute);
+  registerProtection(app);
+  // Before authentication: a flood of bad credentials is refused once its budget is spent.
+  const budgets = await CallerBudgets.register(app, config.rateLimitPerMinute);
   registerJsonBody(app);
-  registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
+  const credentials = new CredentialLookups(clock);
+  registerAuthentication(app, { store, clock, operatorToken: options.operatorToken, budgets, credentials });
 
   await registerOpenApi(app, SERVICE_VERSION);
-  registerMetrics(app, store.events);
+  registerMetrics(app, store.events, credentials);
 
   const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
   const answers = new StatsAnswerCache(store.events, lookbackDays(stats));
-  const context: AppContext = { store, clock, config, stats, answers };
+  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets };
   for (const routes of [
     healthRoutes,
     statsRoutes,

@@ -6,6 +6,8 @@ import type { Store } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
 import { ApiError } from './api-error.js';
 import { bearerTokenHash } from './bearer.js';
+import type { CallerBudgets } from './caller-budgets.js';
+import type { CredentialLookups } from './credential-lookups.js';
 import { TokenTouches } from './token-touches.js';
 
 declare module 'fastify' {
@@ -23,6 +25,10 @@ export interface AuthenticationOptions {
   store: Store;
   clock: Clock;
   operatorToken: string;
+  /** Told of each token that holds, so that its requests spend its own budget. */
+  budgets: CallerBudgets;
+  /** Where tokens are looked up (unknown ones are remembered for a moment). */
+  credentials: CredentialLookups;
 }
 
 /**
@@ -57,11 +63,13 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
   }
 
   async function principalFor(hash: string): Promise<Principal> {
-    return userOf(await options.store.tokens.findByHash(hash), options.clock.now());
+    const token = await options.credentials.find('token', hash, () => options.store.tokens.findByHash(hash));
+    return userOf(token, options.clock.now());
   }
 
   function accept(request: FastifyRequest, principal: Principal): void {
     request.principal = principal;
+    options.budgets.verified(request);
     if (principal.kind !== 'user') return;
     const now = options.clock.now();
     if (!touches.due(principal.tokenId, now)) return;
