@@ -269,20 +269,24 @@ for (const kind of STORE_KINDS) {
       });
       await insertedYet;
       const deletion = platformCall(t, people.admin.token, 'DELETE', `workspace/${doomed}`);
-      if (kind === 'postgres') {
-        // The delete waits on the workspace row that the insert's key check holds.
-        for (let waited = 0; ; waited += 20) {
-          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
-          if ((rows[0]?.n ?? 0) > 0) break;
-          assert.ok(waited < 10_000, 'the delete never waited for the insert');
-          await delay(20);
+      try {
+        if (kind === 'postgres') {
+          // The delete waits on the workspace row that the insert's key check holds.
+          for (let waited = 0; ; waited += 20) {
+            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
+            if ((rows[0]?.n ?? 0) > 0) break;
+            assert.ok(waited < 10_000, 'the delete never waited for the insert');
+            await delay(20);
+          }
+        } else {
+          await delay(50);
         }
-      } else {
-        await delay(50);
+      } finally {
+        // Whatever happened, the insert's transaction ends (a connection held for ever would hang the close).
+        commit();
+        await creation;
       }
-      commit();
-      await creation;
       const res = await deletion;
       assert.equal(res.statusCode, 409, res.body);
       const buckets = await t.store.db.selectFrom('buckets').select('id').where('workspace_id', '=', doomed).execute();
