@@ -27,6 +27,21 @@ function platformCall(t: TestApp, token: string, method: 'GET' | 'PUT' | 'DELETE
   });
 }
 
+/**
+ * Until a statement of another connection waits for a lock (PostgreSQL), or
+ * a moment (SQLite, whose one connection queues the statement anyway).
+ */
+async function untilAnotherWaits(t: TestApp): Promise<void> {
+  if (t.kind === 'sqlite') return void (await delay(50));
+  for (let waited = 0; ; waited += 20) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
+    if ((rows[0]?.n ?? 0) > 0) return;
+    assert.ok(waited < 10_000, 'nothing waited for the lock');
+    await delay(20);
+  }
+}
+
 interface Member {
   userId: string;
   token: string;
@@ -270,18 +285,7 @@ for (const kind of STORE_KINDS) {
       await insertedYet;
       const deletion = platformCall(t, people.admin.token, 'DELETE', `workspace/${doomed}`);
       try {
-        if (kind === 'postgres') {
-          // The delete waits on the workspace row that the insert's key check holds.
-          for (let waited = 0; ; waited += 20) {
-            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(t.store.db);
-            if ((rows[0]?.n ?? 0) > 0) break;
-            assert.ok(waited < 10_000, 'the delete never waited for the insert');
-            await delay(20);
-          }
-        } else {
-          await delay(50);
-        }
+        await untilAnotherWaits(t);
       } finally {
         // Whatever happened, the insert's transaction ends (a connection held for ever would hang the close).
         commit();
@@ -293,19 +297,58 @@ for (const kind of STORE_KINDS) {
       assert.equal(buckets.length, 1);
     });
 
+    it('refuses with 404 a bucket whose workspace is deleted while the bucket is being created', async () => {
+      const doomed = await createWorkspace(t, people.admin.userId, 'Doomed too');
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const heldYet = new Promise<void>((resolve) => (held = resolve));
+      // A delete under way: it holds the workspace, as WorkspaceStore.deleteIfEmpty does, and deletes it once released.
+      const deletion = t.store.db.transaction().execute(async (trx) => {
+        if (kind === 'postgres') await sql`select id from workspaces where id = ${doomed} for update`.execute(trx);
+        held();
+        await released;
+        await trx.deleteFrom('workspace_members').where('workspace_id', '=', doomed).execute();
+        await trx.deleteFrom('workspaces').where('id', '=', doomed).execute();
+      });
+      await heldYet;
+      const creation = t.call({
+        method: 'POST',
+        url: '/bucket',
+        payload: { name: 'late', workspaceId: doomed },
+        token: people.admin.token,
+      });
+      try {
+        // PostgreSQL: the insert's key check waits for the row (the access check before it has passed).
+        await untilAnotherWaits(t);
+      } finally {
+        release();
+        await deletion;
+      }
+      const res = await creation;
+      assert.equal(res.statusCode, 404, res.body);
+      assert.deepEqual(res.json(), { success: false, message: `no workspace ${doomed}` });
+      assert.deepEqual(await t.store.db.selectFrom('buckets').select('id').where('workspace_id', '=', doomed).execute(), []);
+    });
+
     it('never orphans a bucket when deletes and creations of a workspace race', async () => {
       const outcomes = { deleted: 0, kept: 0 };
       for (let round = 0; round < 15; round++) {
         const contested = await createWorkspace(t, people.admin.userId, `Contested ${round}`);
+        // One goes first by 0 to 4 ms, the delete in even rounds and the creations in odd ones, so that
+        // each store sees both orders.
+        const [deleteAfter, createAfter] = round % 2 === 0 ? [round % 5, 0] : [0, round % 5];
         const create = (i: number) =>
-          t.call({
-            method: 'POST',
-            url: '/bucket',
-            payload: { name: `b${i}`, workspaceId: contested },
-            token: people.admin.token,
-          });
+          delay(createAfter).then(() =>
+            t.call({
+              method: 'POST',
+              url: '/bucket',
+              payload: { name: `b${i}`, workspaceId: contested },
+              token: people.admin.token,
+            }),
+          );
         const [deletion, ...creations] = await Promise.all([
-          platformCall(t, people.admin.token, 'DELETE', `workspace/${contested}`),
+          delay(deleteAfter).then(() => platformCall(t, people.admin.token, 'DELETE', `workspace/${contested}`)),
           create(0),
           create(1),
           create(2),
