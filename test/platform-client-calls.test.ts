@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../src/store/database-schema.js';
 import { AccessType, ApiClient, HttpError, StorageType } from '../packages/client/src/index.js';
 import { createBucket, createMember, createWorkspace } from './helpers/fixtures.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -40,6 +41,36 @@ async function untilAnotherWaits(t: TestApp): Promise<void> {
     assert.ok(waited < 10_000, 'nothing waited for the lock');
     await delay(20);
   }
+}
+
+/**
+ * Runs `first` in a transaction of the test app's store and leaves it open
+ * until `finish()`, which runs `last` in it and commits: a write under way,
+ * for what the test sends meanwhile. `finish` must be called whatever
+ * happens (a connection held for ever would hang the app's close).
+ */
+async function openTransaction(
+  t: TestApp,
+  first: (trx: Transaction<Database>) => Promise<unknown>,
+  last: (trx: Transaction<Database>) => Promise<unknown> = async () => undefined,
+): Promise<{ finish(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let opened!: () => void;
+  const openedYet = new Promise<void>((resolve) => (opened = resolve));
+  const done = t.store.db.transaction().execute(async (trx) => {
+    await first(trx);
+    opened();
+    await released;
+    await last(trx);
+  });
+  await Promise.race([openedYet, done]);
+  return {
+    finish: async () => {
+      release();
+      await done;
+    },
+  };
 }
 
 interface Member {
@@ -260,13 +291,9 @@ for (const kind of STORE_KINDS) {
 
     it('keeps a bucket created while its workspace is being deleted: the delete answers 409', async () => {
       const doomed = await createWorkspace(t, people.admin.userId, 'Doomed');
-      let commit!: () => void;
-      const committed = new Promise<void>((resolve) => (commit = resolve));
-      let inserted!: () => void;
-      const insertedYet = new Promise<void>((resolve) => (inserted = resolve));
       // A bucket insert under way (not committed) when the delete comes.
-      const creation = t.store.db.transaction().execute(async (trx) => {
-        await trx
+      const insert = await openTransaction(t, (trx) =>
+        trx
           .insertInto('buckets')
           .values({
             id: '11111111-1111-4111-8111-111111111111',
@@ -278,18 +305,13 @@ for (const kind of STORE_KINDS) {
             region: null,
             created_at: t.clock.now(),
           })
-          .execute();
-        inserted();
-        await committed;
-      });
-      await insertedYet;
+          .execute(),
+      );
       const deletion = platformCall(t, people.admin.token, 'DELETE', `workspace/${doomed}`);
       try {
         await untilAnotherWaits(t);
       } finally {
-        // Whatever happened, the insert's transaction ends (a connection held for ever would hang the close).
-        commit();
-        await creation;
+        await insert.finish();
       }
       const res = await deletion;
       assert.equal(res.statusCode, 409, res.body);
@@ -299,19 +321,15 @@ for (const kind of STORE_KINDS) {
 
     it('refuses with 404 a bucket whose workspace is deleted while the bucket is being created', async () => {
       const doomed = await createWorkspace(t, people.admin.userId, 'Doomed too');
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      let held!: () => void;
-      const heldYet = new Promise<void>((resolve) => (held = resolve));
-      // A delete under way: it holds the workspace, as WorkspaceStore.deleteIfEmpty does, and deletes it once released.
-      const deletion = t.store.db.transaction().execute(async (trx) => {
-        if (kind === 'postgres') await sql`select id from workspaces where id = ${doomed} for update`.execute(trx);
-        held();
-        await released;
-        await trx.deleteFrom('workspace_members').where('workspace_id', '=', doomed).execute();
-        await trx.deleteFrom('workspaces').where('id', '=', doomed).execute();
-      });
-      await heldYet;
+      // A delete under way: it holds the workspace, as WorkspaceStore.deleteIfEmpty does, and deletes it when finished.
+      const deletion = await openTransaction(
+        t,
+        (trx) => (kind === 'postgres' ? sql`select id from workspaces where id = ${doomed} for update`.execute(trx) : delay(0)),
+        async (trx) => {
+          await trx.deleteFrom('workspace_members').where('workspace_id', '=', doomed).execute();
+          await trx.deleteFrom('workspaces').where('id', '=', doomed).execute();
+        },
+      );
       const creation = t.call({
         method: 'POST',
         url: '/bucket',
@@ -322,8 +340,7 @@ for (const kind of STORE_KINDS) {
         // PostgreSQL: the insert's key check waits for the row (the access check before it has passed).
         await untilAnotherWaits(t);
       } finally {
-        release();
-        await deletion;
+        await deletion.finish();
       }
       const res = await creation;
       assert.equal(res.statusCode, 404, res.body);
