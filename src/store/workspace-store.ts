@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Role } from '../auth/roles.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
 import { isPostgres } from './dialect.js';
@@ -23,6 +23,21 @@ export interface WorkspaceMember {
 
 /** What `deleteIfEmpty` did. */
 export type WorkspaceDeletion = { outcome: 'deleted' } | { outcome: 'missing' } | { outcome: 'has buckets'; buckets: number };
+
+/** Holds the workspace until the transaction ends (see `WorkspaceStore.deleteIfEmpty`); false when there is none. */
+async function holdWorkspace(trx: Transaction<Database>, workspaceId: string): Promise<boolean> {
+  if (isPostgres(trx)) {
+    const rows = await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
+    return rows.length > 0;
+  }
+  // A write that changes nothing, as the transaction's first statement: SQLite's write lock.
+  const result = await trx
+    .updateTable('workspaces')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
 
 /** Workspaces and their members' roles. */
 export class WorkspaceStore {
@@ -158,18 +173,7 @@ export class WorkspaceStore {
    */
   async deleteIfEmpty(workspaceId: string): Promise<WorkspaceDeletion> {
     const deletion = await this.db.transaction().execute(async (trx): Promise<WorkspaceDeletion> => {
-      const held = isPostgres(trx)
-        ? (await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute()).length
-        : Number(
-            (
-              await trx
-                .updateTable('workspaces')
-                .set((eb) => ({ name: eb.ref('name') }))
-                .where('id', '=', workspaceId)
-                .executeTakeFirst()
-            ).numUpdatedRows,
-          );
-      if (held === 0) return { outcome: 'missing' };
+      if (!(await holdWorkspace(trx, workspaceId))) return { outcome: 'missing' };
       const { n } = await trx
         .selectFrom('buckets')
         .select((eb) => eb.fn.countAll<number>().as('n'))
