@@ -23,6 +23,7 @@ import { historyRoutes } from './http/routes/history-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
+import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
 import type { Store } from './store/store.js';
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     historyRoutes,
     bucketRoutes,
     workspaceRoutes,
+    workspaceMemberRoutes,
     tokenRoutes,
     adminUserRoutes,
     adminNodeRoutes,

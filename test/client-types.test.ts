@@ -52,6 +52,8 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<{ workspaceId?: Parameters<Client.ApiClient['getStorageBuckets']>[0] }>().toEqualTypeOf<
       Server<typeof Bucket.GetBucketsQuery>
     >();
+    expectTypeOf<Wire<Client.UpdateBucketRequest>>().toEqualTypeOf<Server<typeof Bucket.UpdateBucketRequest>>();
+    expectTypeOf<Wire<Client.UpdateBucketResponse>>().toEqualTypeOf<Server<typeof Bucket.UpdateBucketResponse>>();
   });
 
   it('common answers', () => {
@@ -68,6 +70,10 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<Wire<Client.GetWorkspacesResponse>>().toEqualTypeOf<Server<typeof Workspace.GetWorkspacesResponse>>();
     expectTypeOf<Wire<Client.AddUserToWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.AddUserToWorkspaceRequest>>();
     expectTypeOf<Wire<Client.UpdateUserRoleRequest>>().toEqualTypeOf<Server<typeof Workspace.UpdateUserRoleRequest>>();
+    expectTypeOf<Wire<Client.WorkspaceUser>>().toEqualTypeOf<Server<typeof Workspace.WorkspaceUser>>();
+    expectTypeOf<Wire<Client.GetWorkspaceResponse>>().toEqualTypeOf<Server<typeof Workspace.GetWorkspaceResponse>>();
+    expectTypeOf<Wire<Client.UpdateWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.UpdateWorkspaceRequest>>();
+    expectTypeOf<Wire<Client.UpdateWorkspaceResponse>>().toEqualTypeOf<Server<typeof Workspace.UpdateWorkspaceResponse>>();
   });
 
   it('users and tokens', () => {
@@ -99,6 +105,22 @@ describe("the client's types match the server's schemas", () => {
       Client.ApiClient['getStorageBucketStatus']
     >().returns.resolves.toEqualTypeOf<Client.StorageBucketStatusResponse>();
     expectTypeOf<Client.ApiClient['setAuthToken']>().parameters.toEqualTypeOf<[token: string | null]>();
+    // The platform's signatures of the calls this service added for it.
+    expectTypeOf<Client.ApiClient['getStorageBuckets']>().parameters.toEqualTypeOf<
+      [workspaceId?: string, walletAddress?: string]
+    >();
+    expectTypeOf<Client.ApiClient['updateStorageBucket']>().parameters.toEqualTypeOf<
+      [bucketId: string, data: Client.UpdateBucketRequest]
+    >();
+    expectTypeOf<Client.ApiClient['updateStorageBucket']>().returns.resolves.toEqualTypeOf<Client.UpdateBucketResponse>();
+    expectTypeOf<Client.ApiClient['getWorkspace']>().parameters.toEqualTypeOf<[id: string]>();
+    expectTypeOf<Client.ApiClient['getWorkspace']>().returns.resolves.toEqualTypeOf<Client.GetWorkspaceResponse>();
+    expectTypeOf<Client.ApiClient['updateWorkspace']>().parameters.toEqualTypeOf<
+      [id: string, request: Client.UpdateWorkspaceRequest]
+    >();
+    expectTypeOf<Client.ApiClient['updateWorkspace']>().returns.resolves.toEqualTypeOf<Client.UpdateWorkspaceResponse>();
+    expectTypeOf<Client.ApiClient['deleteWorkspace']>().parameters.toEqualTypeOf<[id: string]>();
+    expectTypeOf<Client.ApiClient['deleteWorkspace']>().returns.resolves.toEqualTypeOf<Client.ActionResponse>();
   });
 
   it('would catch a renamed, a missing or a retyped field', () => {

@@ -18,12 +18,17 @@ import type {
   GetBucketNodeStatsResponse,
   GetBucketsResponse,
   GetTokensResponse,
+  GetWorkspaceResponse,
   GetWorkspacesResponse,
   ImportNodeRegistrationRequest,
   ImportReportsRequest,
   ImportReportsResponse,
   StorageBucketStatusResponse,
+  UpdateBucketRequest,
+  UpdateBucketResponse,
   UpdateUserRoleRequest,
+  UpdateWorkspaceRequest,
+  UpdateWorkspaceResponse,
 } from './types.js';
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -88,13 +93,24 @@ export class ApiClient {
 
   /**
    * The buckets of one workspace, or of all the caller's workspaces when
-   * `workspaceId` is left out.
+   * `workspaceId` is left out. `walletAddress` is there for the platform's
+   * signature; this service ignores it.
    *
    * @example
    * const { buckets } = await client.getStorageBuckets(workspaceId);
    */
-  getStorageBuckets = (workspaceId?: string): Promise<GetBucketsResponse> =>
-    this.makeRequest<GetBucketsResponse>('bucket', 'GET', { workspaceId });
+  getStorageBuckets = (workspaceId?: string, walletAddress?: string): Promise<GetBucketsResponse> =>
+    this.makeRequest<GetBucketsResponse>('bucket', 'GET', { workspaceId, walletAddress });
+
+  /**
+   * Changes a bucket's name and other fields (WRITE or ADMIN); `workspaceId`
+   * must be the bucket's own, since buckets do not move.
+   *
+   * @example
+   * await client.updateStorageBucket(bucketId, { name: 'invoices-2024', workspaceId, region: 'eu-west-1' });
+   */
+  updateStorageBucket = (bucketId: string, data: UpdateBucketRequest): Promise<UpdateBucketResponse> =>
+    this.makeRequest<UpdateBucketResponse>(`bucket/${segment(bucketId)}`, 'PUT', data);
 
   /**
    * Deletes a bucket with its reports and statistics (WRITE or ADMIN).
@@ -122,6 +138,34 @@ export class ApiClient {
    * const { workspaces } = await client.getWorkspaces();
    */
   getWorkspaces = (): Promise<GetWorkspacesResponse> => this.makeRequest<GetWorkspacesResponse>('workspace', 'GET', null);
+
+  /**
+   * One workspace with its members (any member may read it).
+   *
+   * @example
+   * const { workspace } = await client.getWorkspace(workspaceId);
+   */
+  getWorkspace = (id: string): Promise<GetWorkspaceResponse> =>
+    this.makeRequest<GetWorkspaceResponse>(`workspace/${segment(id)}`, 'GET', null);
+
+  /**
+   * Renames a workspace (ADMIN of the workspace).
+   *
+   * @example
+   * const { workspace } = await client.updateWorkspace(workspaceId, { name: 'Acme Europe' });
+   */
+  updateWorkspace = (id: string, request: UpdateWorkspaceRequest): Promise<UpdateWorkspaceResponse> =>
+    this.makeRequest<UpdateWorkspaceResponse>(`workspace/${segment(id)}`, 'PUT', request);
+
+  /**
+   * Deletes a workspace and its memberships (ADMIN of the workspace); one
+   * that still has buckets is refused with a 409.
+   *
+   * @example
+   * await client.deleteWorkspace(workspaceId);
+   */
+  deleteWorkspace = (id: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`workspace/${segment(id)}`, 'DELETE', null);
 
   /**
    * Makes a user a member of a workspace (ADMIN of the workspace).

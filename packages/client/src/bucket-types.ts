@@ -53,3 +53,24 @@ export interface GetBucketsResponse {
   success: boolean;
   buckets: StorageBucket[];
 }
+
+/**
+ * The body of `updateStorageBucket`: the fields of `createStorageBucket`.
+ * `workspaceId` must be the bucket's own (buckets do not move); an optional
+ * field left out keeps its value, `null` clears it.
+ *
+ * @example
+ * const request: UpdateBucketRequest = { name: 'invoices-2024', workspaceId, region: 'eu-west-1' };
+ */
+export type UpdateBucketRequest = CreateBucketRequest;
+
+/**
+ * The answer of `updateStorageBucket`.
+ *
+ * @example
+ * const { bucketId } = await client.updateStorageBucket(bucketId, { name: 'invoices-2024', workspaceId });
+ */
+export interface UpdateBucketResponse {
+  success: boolean;
+  bucketId: string;
+}
