@@ -1,4 +1,4 @@
-import type { NodeStatusType } from './enums.js';
+import type { EnumOrValue, NodeStatusType } from './enums.js';
 
 /**
  * The body of `createNode` (operator): a bridge node and its Ed25519 public
@@ -72,7 +72,7 @@ export interface ImportedReport {
   nodeId: string;
   bucketId: string;
   at: Date | string;
-  status: NodeStatusType;
+  status: EnumOrValue<NodeStatusType>;
   latencyMs?: number | null;
 }
 
