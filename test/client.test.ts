@@ -11,15 +11,7 @@ import {
   type ImportedReport,
 } from '@flashback/bucket-stats-client';
 import { httpError } from './helpers/client-errors.js';
-import {
-  createBucket,
-  createMember,
-  createNode,
-  createWorkspace,
-  importReports,
-  NODE_KEYS,
-  NODE_PUBLIC_PEM,
-} from './helpers/fixtures.js';
+import { createNode, importReports, NODE_KEYS, NODE_PUBLIC_PEM, stage } from './helpers/fixtures.js';
 import { OpenApiConformance } from './helpers/openapi-conformance.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
@@ -374,8 +366,8 @@ for (const kind of STORE_KINDS) {
     });
 
     it('runs the drop-in script of the issue unchanged', async () => {
-      const member = await createMember(t, `dropin-${kind}@example.com`);
-      const id = await createBucket(t, await createWorkspace(t, member.userId));
+      const member = await stage(t, 'dropin');
+      const id = member.bucketId;
       const node = await createNode(t, { version: '1.2.3' });
       await importReports(
         t,
