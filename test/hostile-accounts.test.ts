@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import {
   callersOf,
@@ -28,8 +27,7 @@ import {
   unknownIdFlaw,
   weighted,
 } from './helpers/hostile-requests.js';
-import { type EndpointModel, itRefusesEveryMalformedRequest, MIB, NOW, useHostileStage } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
+import { describeHostileEndpoints, type EndpointModel, MIB, NOW } from './helpers/hostile-stage.js';
 
 // Hostile input to the token calls and the operator's user calls (src/http/routes/token-routes.ts, admin-user-routes.ts).
 
@@ -155,12 +153,4 @@ const issueToken: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the token and user calls (${kind})`, () => {
-    const stage = useHostileStage(kind, 'to the token and user calls');
-    itRefusesEveryMalformedRequest(stage, listTokens);
-    itRefusesEveryMalformedRequest(stage, revokeToken);
-    itRefusesEveryMalformedRequest(stage, createUser);
-    itRefusesEveryMalformedRequest(stage, issueToken);
-  });
-}
+describeHostileEndpoints('to the token and user calls', [listTokens, revokeToken, createUser, issueToken]);

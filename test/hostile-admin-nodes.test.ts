@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import { NODE_STATUSES } from '../src/stats/node-status.js';
 import { NODE_PUBLIC_PEM } from './helpers/fixtures.js';
@@ -37,8 +36,7 @@ import {
   unknownIdFlaw,
   weighted,
 } from './helpers/hostile-requests.js';
-import { type EndpointModel, itRefusesEveryMalformedRequest, MIB, NOW, useHostileStage } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
+import { describeHostileEndpoints, type EndpointModel, MIB, NOW } from './helpers/hostile-stage.js';
 
 // Hostile input to the operator's node and import calls (src/http/routes/admin-node-routes.ts).
 
@@ -193,11 +191,4 @@ const importReportsModel: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the operator's node calls (${kind})`, () => {
-    const stage = useHostileStage(kind, "to the operator's node calls");
-    itRefusesEveryMalformedRequest(stage, createNode);
-    itRefusesEveryMalformedRequest(stage, registration);
-    itRefusesEveryMalformedRequest(stage, importReportsModel);
-  });
-}
+describeHostileEndpoints("to the operator's node calls", [createNode, registration, importReportsModel]);

@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import {
   callersOf,
@@ -27,8 +26,7 @@ import {
   unknownIdFlaw,
   weighted,
 } from './helpers/hostile-requests.js';
-import { type EndpointModel, itRefusesEveryMalformedRequest, MIB, useHostileStage } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
+import { describeHostileEndpoints, type EndpointModel, MIB } from './helpers/hostile-stage.js';
 
 // Hostile input to the bucket calls (src/http/routes/bucket-routes.ts).
 
@@ -137,11 +135,4 @@ const deleteBucket: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the bucket calls (${kind})`, () => {
-    const stage = useHostileStage(kind, 'to the bucket calls');
-    itRefusesEveryMalformedRequest(stage, createBucket);
-    itRefusesEveryMalformedRequest(stage, listBuckets);
-    itRefusesEveryMalformedRequest(stage, deleteBucket);
-  });
-}
+describeHostileEndpoints('to the bucket calls', [createBucket, listBuckets, deleteBucket]);

@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import { NODE_STATUSES } from '../src/stats/node-status.js';
 import {
@@ -39,16 +38,14 @@ import {
   weighted,
 } from './helpers/hostile-requests.js';
 import {
+  describeHostileEndpoints,
   type EndpointModel,
-  itRefusesEveryMalformedRequest,
   LAST_NODE_TIMESTAMP,
   MIB,
   NOW,
   NOW_MS,
-  useHostileStage,
   type World,
 } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
 
 // Hostile input to the bridge nodes' signed calls (src/http/routes/node-routes.ts): each request is
 // signed by the node's key over its final bytes unless a flaw says otherwise.
@@ -259,10 +256,4 @@ const nodeStatus: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the nodes' signed calls (${kind})`, () => {
-    const stage = useHostileStage(kind, "to the nodes' signed calls");
-    itRefusesEveryMalformedRequest(stage, register);
-    itRefusesEveryMalformedRequest(stage, nodeStatus);
-  });
-}
+describeHostileEndpoints("to the nodes' signed calls", [register, nodeStatus]);

@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import { callersOf, caseOf, jsonBodyFlaws, junkQuery, required, setSegment } from './helpers/hostile-generators.js';
 import {
@@ -11,8 +10,7 @@ import {
   Rank,
   unknownIdFlaw,
 } from './helpers/hostile-requests.js';
-import { type EndpointModel, itRefusesEveryMalformedRequest, MIB, useHostileStage } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
+import { describeHostileEndpoints, type EndpointModel, MIB } from './helpers/hostile-stage.js';
 
 // Hostile input to the stats calls of a bucket (src/http/routes/stats-routes.ts).
 
@@ -80,10 +78,4 @@ const status: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the stats calls (${kind})`, () => {
-    const stage = useHostileStage(kind, 'to the stats calls');
-    itRefusesEveryMalformedRequest(stage, stats);
-    itRefusesEveryMalformedRequest(stage, status);
-  });
-}
+describeHostileEndpoints('to the stats calls', [stats, status]);

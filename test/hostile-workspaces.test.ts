@@ -1,4 +1,3 @@
-import { describe } from 'node:test';
 import fc from 'fast-check';
 import { ROLES } from '../src/auth/roles.js';
 import {
@@ -28,8 +27,7 @@ import {
   unknownIdFlaw,
   weighted,
 } from './helpers/hostile-requests.js';
-import { type EndpointModel, itRefusesEveryMalformedRequest, MIB, useHostileStage, type World } from './helpers/hostile-stage.js';
-import { STORE_KINDS } from './helpers/test-stores.js';
+import { describeHostileEndpoints, type EndpointModel, MIB, type World } from './helpers/hostile-stage.js';
 
 // Hostile input to the workspace and member calls (src/http/routes/workspace-routes.ts).
 
@@ -194,13 +192,4 @@ const removeMember: EndpointModel = {
   },
 };
 
-for (const kind of STORE_KINDS) {
-  describe(`hostile input to the workspace calls (${kind})`, () => {
-    const stage = useHostileStage(kind, 'to the workspace calls');
-    itRefusesEveryMalformedRequest(stage, createWorkspace);
-    itRefusesEveryMalformedRequest(stage, listWorkspaces);
-    itRefusesEveryMalformedRequest(stage, addMember);
-    itRefusesEveryMalformedRequest(stage, setRole);
-    itRefusesEveryMalformedRequest(stage, removeMember);
-  });
-}
+describeHostileEndpoints('to the workspace calls', [createWorkspace, listWorkspaces, addMember, setRole, removeMember]);

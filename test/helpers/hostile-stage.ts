@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Database } from '../../src/store/database-schema.js';
 import { createBucket, createMember, createToken, createUser, createWorkspace, importReports } from './fixtures.js';
@@ -17,7 +17,7 @@ import {
 } from './hostile-requests.js';
 import { SignedNode } from './node-signer.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './test-app.js';
-import type { StoreKind } from './test-stores.js';
+import { STORE_KINDS, type StoreKind } from './test-stores.js';
 
 // Property-based hostile input (issue 8): thousands of generated malformed
 // requests against every endpoint, on each store, one test file per group of
@@ -213,9 +213,9 @@ export class HostileStage {
  * before its tests, closed after them with a line saying how much was sent.
  *
  * @example
- * describe(`hostile input to the stats calls (${kind})`, () => {
- *   const stage = useHostileStage(kind, 'to the stats calls');
- *   itRefusesEveryMalformedRequest(stage, stats);
+ * describe(`hostile input over HTTP (${kind})`, () => {
+ *   const stage = useHostileStage(kind, 'over HTTP');
+ *   it('answers unknown routes with 404', async () => { ... await stage.assertUnchanged(); });
  * });
  */
 export function useHostileStage(kind: StoreKind, label: string): HostileStage {
@@ -265,4 +265,19 @@ export function itRefusesEveryMalformedRequest(stage: HostileStage, model: Endpo
     assert.ok(stage.sent.inject - before >= model.runs, `only ${stage.sent.inject - before} of ${model.runs} requests sent`);
     await stage.assertUnchanged();
   });
+}
+
+/**
+ * A test file's suite, once per store: the stage, then each endpoint's property.
+ *
+ * @example
+ * describeHostileEndpoints('to the stats calls', [stats, status]);
+ */
+export function describeHostileEndpoints(label: string, models: readonly EndpointModel[]): void {
+  for (const kind of STORE_KINDS) {
+    describe(`hostile input ${label} (${kind})`, () => {
+      const stage = useHostileStage(kind, label);
+      for (const model of models) itRefusesEveryMalformedRequest(stage, model);
+    });
+  }
 }

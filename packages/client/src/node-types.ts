@@ -18,19 +18,13 @@ export interface CreateNodeRequest {
 }
 
 /**
- * A bridge node as created.
+ * A bridge node as created: what `createNode` was given, with its id.
  *
  * @example
  * const node: BridgeNode = (await operator.createNode(request)).node;
  */
-export interface BridgeNode {
+export interface BridgeNode extends CreateNodeRequest {
   id: string;
-  ip: string;
-  host: string;
-  region: string;
-  provider: string;
-  version: string;
-  publicKey: string;
   createdAt: string;
 }
 

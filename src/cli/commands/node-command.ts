@@ -1,16 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import type { CreateNodeRequest } from '@flashback/bucket-stats-client';
 import type { Command } from 'commander';
 import { CliError } from '../cli-errors.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
-interface CreateOptions {
-  ip: string;
-  host: string;
-  region: string;
-  provider: string;
-  version: string;
-  publicKey: string;
+/** The node's fields as options, `publicKey` being the file that holds the key. */
+interface CreateOptions extends CreateNodeRequest {
   json?: boolean;
 }
 
