@@ -19,7 +19,7 @@ export interface OutgoingRequest {
 /**
  * Sends one call and answers its parsed JSON body (`null` for an empty
  * 2xx, as the platform's client does). Throws `HttpError` for any other
- * status, `ServiceUnreachableError` when no answer came in time, the
+ * status, `ServiceUnreachableError` when no answer came (or none in time), the
  * caller's abort reason when its signal aborted, and `UnexpectedAnswerError`
  * for a 2xx that is not JSON.
  *
