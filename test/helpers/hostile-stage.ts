@@ -76,6 +76,20 @@ async function snapshot(t: TestApp): Promise<Record<string, { rows: number; sha2
   return result;
 }
 
+/**
+ * Waits until each token's last use is stored: the call that used it need
+ * not wait for that write, and a snapshot taken before it lands would see
+ * the table change under the hostile requests.
+ */
+async function lastUseWritten(t: TestApp, tokenIds: string[]): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const rows = await t.store.db.selectFrom('tokens').select('last_used_at').where('id', 'in', tokenIds).execute();
+    if (rows.length === tokenIds.length && rows.every((row) => row.last_used_at !== null)) return;
+    assert.ok(tries < 200, `the last use of tokens ${tokenIds.join(', ')} was not stored within 2 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Users, tokens (a revoked and an expired one too), two workspaces with a bucket each, a node and its reports. */
 async function buildWorld(t: TestApp): Promise<World> {
   const owner = await createMember(t, 'owner@example.com');
@@ -122,6 +136,7 @@ async function buildWorld(t: TestApp): Promise<World> {
   for (const token of [owner.token, reader.token, outsider.token, spare.token]) {
     assert.equal((await t.call({ method: 'GET', url: '/workspace', token })).statusCode, 200);
   }
+  await lastUseWritten(t, [owner.tokenId, reader.tokenId, outsider.tokenId, spare.tokenId]);
   return {
     tokens: { operator: OPERATOR_TOKEN, owner: owner.token, reader: reader.token, outsider: outsider.token },
     users: { owner: owner.userId, reader: reader.userId, outsider: outsider.userId, candidate },
