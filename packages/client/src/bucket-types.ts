@@ -1,4 +1,4 @@
-import type { StorageType } from './enums.js';
+import type { EnumOrValue, StorageType } from './enums.js';
 
 /**
  * A storage bucket as listed. Fields left out at creation are `null`.
@@ -26,7 +26,7 @@ export interface StorageBucket {
 export interface CreateBucketRequest {
   name: string;
   workspaceId: string;
-  storageType?: StorageType;
+  storageType?: EnumOrValue<StorageType>;
   bucket?: string | null;
   endpoint?: string | null;
   region?: string | null;

@@ -1,4 +1,4 @@
-import type { AccessType } from './enums.js';
+import type { AccessType, EnumOrValue } from './enums.js';
 
 /**
  * The body of `createWorkspace`. A user becomes the new workspace's ADMIN;
@@ -65,7 +65,7 @@ export interface GetWorkspacesResponse {
  */
 export interface AddUserToWorkspaceRequest {
   userId: string;
-  role: AccessType;
+  role: EnumOrValue<AccessType>;
 }
 
 /**
@@ -75,7 +75,7 @@ export interface AddUserToWorkspaceRequest {
  * const request: UpdateUserRoleRequest = { role: AccessType.ADMIN };
  */
 export interface UpdateUserRoleRequest {
-  role: AccessType;
+  role: EnumOrValue<AccessType>;
 }
 
 /**

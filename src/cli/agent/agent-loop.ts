@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { HttpError } from '@flashback/bucket-stats-client';
 import { CliError } from '../cli-errors.js';
-import { ServiceError } from '../service-errors.js';
+import { serviceSaid } from '../service-failure.js';
 import { flushBuffer, type FlushResult } from './buffer-flush.js';
 import type { DiskBuffer } from './disk-buffer.js';
 import type { NodeClient, NodeRegistration, StatusEntry } from './node-client.js';
@@ -79,8 +80,8 @@ export async function runAgent(settings: AgentSettings, deps: AgentDeps): Promis
       );
       return true;
     } catch (error) {
-      if (error instanceof ServiceError && error.status === 400) throw new CliError(`registration refused: ${error.message}`);
-      deps.log(`registration failed (${(error as Error).message}); trying again next cycle`);
+      if (error instanceof HttpError && error.status === 400) throw new CliError(`registration refused: ${serviceSaid(error)}`);
+      deps.log(`registration failed (${serviceSaid(error)}); trying again next cycle`);
       return false;
     }
   };
