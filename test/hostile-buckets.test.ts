@@ -82,9 +82,11 @@ const listBuckets: EndpointModel = {
   runs: 400,
   build: (w) => {
     const { credentials, request, as } = callersOf(w);
+    // api.md: an empty value or the literal "undefined" (the platform's getStorageBuckets()) means every workspace.
     const workspaceQuery = fc.oneof(
       fc.constant(''),
       caseOf(w.workspaceId).map((id) => `?workspaceId=${id}`),
+      fc.constantFrom('?workspaceId', '?workspaceId=', '?workspaceId=undefined&walletAddress=undefined'),
     );
     return {
       requests: hostile(
@@ -93,9 +95,10 @@ const listBuckets: EndpointModel = {
           credentials,
           query: fc
             .oneof(
-              notUuid.map((id) => `?workspaceId=${encodeURIComponent(id).replace(/%(?![0-9A-F]{2})/g, '%25')}`),
+              notUuid
+                .filter((id) => id !== '' && id !== 'undefined')
+                .map((id) => `?workspaceId=${encodeURIComponent(id).replace(/%(?![0-9A-F]{2})/g, '%25')}`),
               fc.constant(`?workspaceId=${w.workspaceId}&workspaceId=${w.workspaceId}`),
-              fc.constant('?workspaceId'),
             )
             .map((query) => flaw(`query ${query.slice(0, 60)}`, 400, Rank.shape, (d) => ({ ...d, query }))),
           unknown: fc
