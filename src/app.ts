@@ -5,6 +5,9 @@ import type { Config } from './config/config.js';
 import type { AppContext } from './http/app-context.js';
 import { ApiError } from './http/api-error.js';
 import { registerAuthentication } from './http/authenticate.js';
+import { registerBodyDrain } from './http/body-drain.js';
+import { CallerBudgets } from './http/caller-budgets.js';
+import { CredentialLookups } from './http/credential-lookups.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
@@ -20,6 +23,7 @@ import { historyRoutes } from './http/routes/history-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
+import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
 import type { Store } from './store/store.js';
@@ -74,22 +78,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', (_request, _reply, done) => {
     done(closing ? new ApiError(503, 'the service is shutting down; retry in a moment') : undefined);
   });
-  await registerProtection(app, config.rateLimitPerMinute);
+  registerBodyDrain(app);
+  registerProtection(app);
+  // Before authentication: a flood of bad credentials is refused once its budget is spent.
+  const budgets = await CallerBudgets.register(app, config.rateLimitPerMinute);
   registerJsonBody(app);
-  registerAuthentication(app, { store, clock, operatorToken: options.operatorToken });
+  const credentials = new CredentialLookups(clock);
+  registerAuthentication(app, { store, clock, operatorToken: options.operatorToken, budgets, credentials });
 
   await registerOpenApi(app, SERVICE_VERSION);
-  registerMetrics(app, store.events);
+  registerMetrics(app, store.events, credentials);
 
   const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
   const answers = new StatsAnswerCache(store.events, lookbackDays(stats));
-  const context: AppContext = { store, clock, config, stats, answers };
+  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets };
   for (const routes of [
     healthRoutes,
     statsRoutes,
     historyRoutes,
     bucketRoutes,
     workspaceRoutes,
+    workspaceMemberRoutes,
     tokenRoutes,
     adminUserRoutes,
     adminNodeRoutes,

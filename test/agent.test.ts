@@ -116,9 +116,9 @@ describe('agent parts', () => {
 
   it('the node client signs the exact body bytes and keeps timestamps increasing when the clock stands still', async () => {
     const keys = generateNodeKeys();
-    const requests: Array<{ url: string; headers: Record<string, string>; body: string }> = [];
-    const fakeFetch = (async (url: URL, init: RequestInit) => {
-      requests.push({ url: url.toString(), headers: init.headers as Record<string, string>, body: init.body as string });
+    const requests: Array<{ url: string; headers: Headers; body: string }> = [];
+    const fakeFetch = (async (url: string | URL, init: RequestInit) => {
+      requests.push({ url: url.toString(), headers: new Headers(init.headers), body: init.body as string });
       return new Response(JSON.stringify({ success: true, accepted: 0, duplicates: 0, rejected: [], message: 'registered' }));
     }) as typeof fetch;
     const nodeId = '3f2c8a4e-5b1d-4e8f-9a7c-1d2e3f4a5b6c';
@@ -140,8 +140,8 @@ describe('agent parts', () => {
       [1000, 1001],
     );
     for (const request of requests) {
-      assert.equal(request.headers['x-node-id'], nodeId);
-      const signature = Buffer.from(request.headers['x-signature'] ?? '', 'base64');
+      assert.equal(request.headers.get('x-node-id'), nodeId);
+      const signature = Buffer.from(request.headers.get('x-signature') ?? '', 'base64');
       assert.ok(verify(null, Buffer.from(request.body), keys.publicKeyPem, signature));
     }
   });
@@ -243,9 +243,9 @@ for (const kind of STORE_KINDS) {
       const { bucketId } = await stage(t, 'buffer');
       const second = (await stage(t, 'buffer-2')).bucketId;
       const delivered: StatusEntry[][] = [];
-      const recording = (async (input: URL, init: RequestInit) => {
+      const recording = (async (input: string | URL, init: RequestInit) => {
         const response = await fetch(input, init);
-        if (response.ok && input.pathname === '/node/status') {
+        if (response.ok && new URL(input).pathname === '/node/status') {
           delivered.push((JSON.parse(init.body as string) as { buckets: StatusEntry[] }).buckets);
         }
         return response;

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { createMember, createUser, createWorkspace, createBucket, NODE_PUBLIC_PEM } from './helpers/fixtures.js';
+import { createMember, createUser, createWorkspace, createBucket, NODE_PUBLIC_PEM, stage } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 import { asOperator, closedPort, listen, runCli, type CliRun } from './fixtures/cli/cli-harness.js';
@@ -242,8 +242,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('stats: the worked example as an aligned table and as JSON; today (UTC) by default', async () => {
-      const owner = await createMember(t, 'stats@example.com');
-      const bucketId = await createBucket(t, await createWorkspace(t, owner.userId));
+      const { bucketId, ...owner } = await stage(t, 'stats');
       const keyFile = join(dir, 'stats-node.pub');
       writeFileSync(keyFile, NODE_PUBLIC_PEM);
       const node = json<{ node: { id: string } }>(
@@ -449,8 +448,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it("import: bad lines are reported with their line numbers and skipped; the service's refusals too", async () => {
-      const owner = await createMember(t, 'bad-lines@example.com');
-      const bucketId = await createBucket(t, await createWorkspace(t, owner.userId));
+      const { bucketId } = await stage(t, 'bad-lines');
       const nodeId = json<{ node: { id: string } }>(await createNodeByCli(9)).node.id;
       const unknownNode = '00000000-0000-4000-8000-00000000abcd';
       const report = (at: string, fields: Record<string, unknown> = {}): string =>
@@ -488,8 +486,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('import: CSV under a header, columns in any order; a header without the needed columns is refused', async () => {
-      const owner = await createMember(t, 'csv@example.com');
-      const bucketId = await createBucket(t, await createWorkspace(t, owner.userId));
+      const { bucketId, ...owner } = await stage(t, 'csv');
       const nodeId = json<{ node: { id: string } }>(await createNodeByCli(10)).node.id;
       const file = join(dir, 'history.csv');
       writeFileSync(
@@ -531,8 +528,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('import: a state file left by another file is not reused', async () => {
-      const owner = await createMember(t, 'stale-state@example.com');
-      const bucketId = await createBucket(t, await createWorkspace(t, owner.userId));
+      const { bucketId } = await stage(t, 'stale-state');
       const nodeId = json<{ node: { id: string } }>(await createNodeByCli(11)).node.id;
       const file = join(dir, 'replaced.ndjson');
       await writeNdjsonReports(file, { nodeIds: [nodeId], bucketIds: [bucketId], count: 10, from: '2024-01-30T00:00:00.000Z' });
@@ -545,8 +541,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('import: an interruption stops after the batch in flight (exit 130); a rerun resumes after it', async () => {
-      const owner = await createMember(t, 'interrupted@example.com');
-      const bucketId = await createBucket(t, await createWorkspace(t, owner.userId));
+      const { bucketId } = await stage(t, 'interrupted');
       const nodeId = json<{ node: { id: string } }>(await createNodeByCli(12)).node.id;
       const file = join(dir, 'interrupted.ndjson');
       await writeNdjsonReports(file, { nodeIds: [nodeId], bucketIds: [bucketId], count: 10, from: '2024-01-30T00:00:00.000Z' });

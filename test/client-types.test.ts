@@ -9,6 +9,8 @@ import type * as Account from '../src/http/schemas/account-schemas.js';
 import { STORAGE_TYPES } from '../src/http/schemas/bucket-schemas.js';
 import type * as Bucket from '../src/http/schemas/bucket-schemas.js';
 import type * as Common from '../src/http/schemas/common-schemas.js';
+import type * as History from '../src/http/schemas/history-schemas.js';
+import type * as NodeReport from '../src/http/schemas/node-report-schemas.js';
 import type * as Node from '../src/http/schemas/node-schemas.js';
 import type * as Stats from '../src/http/schemas/stats-schemas.js';
 import type * as Workspace from '../src/http/schemas/workspace-schemas.js';
@@ -52,6 +54,8 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<{ workspaceId?: Parameters<Client.ApiClient['getStorageBuckets']>[0] }>().toEqualTypeOf<
       Server<typeof Bucket.GetBucketsQuery>
     >();
+    expectTypeOf<Wire<Client.UpdateBucketRequest>>().toEqualTypeOf<Server<typeof Bucket.UpdateBucketRequest>>();
+    expectTypeOf<Wire<Client.UpdateBucketResponse>>().toEqualTypeOf<Server<typeof Bucket.UpdateBucketResponse>>();
   });
 
   it('common answers', () => {
@@ -68,6 +72,10 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<Wire<Client.GetWorkspacesResponse>>().toEqualTypeOf<Server<typeof Workspace.GetWorkspacesResponse>>();
     expectTypeOf<Wire<Client.AddUserToWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.AddUserToWorkspaceRequest>>();
     expectTypeOf<Wire<Client.UpdateUserRoleRequest>>().toEqualTypeOf<Server<typeof Workspace.UpdateUserRoleRequest>>();
+    expectTypeOf<Wire<Client.WorkspaceUser>>().toEqualTypeOf<Server<typeof Workspace.WorkspaceUser>>();
+    expectTypeOf<Wire<Client.GetWorkspaceResponse>>().toEqualTypeOf<Server<typeof Workspace.GetWorkspaceResponse>>();
+    expectTypeOf<Wire<Client.UpdateWorkspaceRequest>>().toEqualTypeOf<Server<typeof Workspace.UpdateWorkspaceRequest>>();
+    expectTypeOf<Wire<Client.UpdateWorkspaceResponse>>().toEqualTypeOf<Server<typeof Workspace.UpdateWorkspaceResponse>>();
   });
 
   it('users and tokens', () => {
@@ -90,6 +98,25 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<Wire<Client.ImportReportsResponse>>().toEqualTypeOf<Server<typeof Node.ImportReportsResponse>>();
   });
 
+  it("the dashboard's history calls", () => {
+    expectTypeOf<Wire<Client.GetBucketRangeStatsRequest>>().toEqualTypeOf<Server<typeof History.GetBucketRangeStatsRequest>>();
+    expectTypeOf<Wire<Client.BucketNodeStatsRangeInfo>>().toEqualTypeOf<Server<typeof History.BucketNodeStatsRangeInfo>>();
+    expectTypeOf<Wire<Client.BucketStatsDay>>().toEqualTypeOf<Server<typeof History.BucketStatsDay>>();
+    expectTypeOf<Wire<Client.GetBucketRangeStatsResponse>>().toEqualTypeOf<Server<typeof History.GetBucketRangeStatsResponse>>();
+    expectTypeOf<Wire<Client.GetBucketLatencyRequest>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyRequest>>();
+    expectTypeOf<Wire<Client.NodeLatencySeries>>().toEqualTypeOf<Server<typeof History.NodeLatencySeries>>();
+    expectTypeOf<Wire<Client.GetBucketLatencyResponse>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyResponse>>();
+  });
+
+  it("the bridge nodes' signed calls", () => {
+    expectTypeOf<Wire<Client.RegisterNodeRequest>>().toEqualTypeOf<Server<typeof NodeReport.RegisterNodeRequest>>();
+    expectTypeOf<Wire<Client.RegisterNodeResponse>>().toEqualTypeOf<Server<typeof NodeReport.RegisterNodeResponse>>();
+    expectTypeOf<Wire<Client.BucketStatusEntry>>().toEqualTypeOf<Server<typeof NodeReport.BucketStatusEntry>>();
+    expectTypeOf<Wire<Client.NodeStatusRequest>>().toEqualTypeOf<Server<typeof NodeReport.NodeStatusRequest>>();
+    expectTypeOf<Wire<Client.RejectedEntry>>().toEqualTypeOf<Server<typeof NodeReport.RejectedEntry>>();
+    expectTypeOf<Wire<Client.NodeStatusResponse>>().toEqualTypeOf<Server<typeof NodeReport.NodeStatusResponse>>();
+  });
+
   it('the methods take and give the published types', () => {
     expectTypeOf<Client.ApiClient['getBucketNodeStats']>().parameters.toEqualTypeOf<
       [bucketId: string, data: Client.GetBucketNodeStatsRequest]
@@ -99,6 +126,25 @@ describe("the client's types match the server's schemas", () => {
       Client.ApiClient['getStorageBucketStatus']
     >().returns.resolves.toEqualTypeOf<Client.StorageBucketStatusResponse>();
     expectTypeOf<Client.ApiClient['setAuthToken']>().parameters.toEqualTypeOf<[token: string | null]>();
+    // The platform's signatures of the calls this service added for it.
+    expectTypeOf<Client.ApiClient['getStorageBuckets']>().parameters.toEqualTypeOf<
+      [workspaceId?: string, walletAddress?: string]
+    >();
+    expectTypeOf<Client.ApiClient['updateStorageBucket']>().parameters.toEqualTypeOf<
+      [bucketId: string, data: Client.UpdateBucketRequest]
+    >();
+    expectTypeOf<Client.ApiClient['updateStorageBucket']>().returns.resolves.toEqualTypeOf<Client.UpdateBucketResponse>();
+    expectTypeOf<Client.ApiClient['getWorkspace']>().parameters.toEqualTypeOf<[id: string]>();
+    expectTypeOf<Client.ApiClient['getWorkspace']>().returns.resolves.toEqualTypeOf<Client.GetWorkspaceResponse>();
+    expectTypeOf<Client.ApiClient['updateWorkspace']>().parameters.toEqualTypeOf<
+      [id: string, request: Client.UpdateWorkspaceRequest]
+    >();
+    expectTypeOf<Client.ApiClient['updateWorkspace']>().returns.resolves.toEqualTypeOf<Client.UpdateWorkspaceResponse>();
+    expectTypeOf<Client.ApiClient['deleteWorkspace']>().parameters.toEqualTypeOf<[id: string]>();
+    expectTypeOf<Client.ApiClient['deleteWorkspace']>().returns.resolves.toEqualTypeOf<Client.ActionResponse>();
+    // Requests take an enum's member or its value; answers give the enum, as the platform's client types them.
+    expectTypeOf<Client.AddUserToWorkspaceRequest['role']>().toEqualTypeOf<Client.AccessType | 'READ' | 'WRITE' | 'ADMIN'>();
+    expectTypeOf<Client.WorkspaceWithRole['role']>().toEqualTypeOf<Client.AccessType>();
   });
 
   it('would catch a renamed, a missing or a retyped field', () => {

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { sign } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   AccessType,
   ApiClient,
-  HttpError,
   NodeStatusType,
   StorageType,
   type BucketNodeStatsDailyInfo,
   type ImportedReport,
-} from '../packages/client/src/index.js';
-import { createBucket, createMember, createNode, createWorkspace, importReports, NODE_PUBLIC_PEM } from './helpers/fixtures.js';
+} from '@flashback/bucket-stats-client';
+import { httpError } from './helpers/client-errors.js';
+import { createNode, importReports, NODE_KEYS, NODE_PUBLIC_PEM, stage } from './helpers/fixtures.js';
 import { OpenApiConformance } from './helpers/openapi-conformance.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
@@ -38,19 +38,6 @@ const WORKED_ANSWER: BucketNodeStatsDailyInfo = {
   last_updated: '2024-01-15T12:00:00.000Z',
   last_latency_ms: 30,
 };
-
-/** Asserts that `call` rejects with an HttpError of `status`, and returns it. */
-async function httpError(call: Promise<unknown>, status: number, message?: RegExp): Promise<HttpError> {
-  let caught: unknown;
-  await assert.rejects(call, (error) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof HttpError, `an HttpError, not ${String(caught)}`);
-  assert.equal(caught.status, status, caught.data?.message);
-  if (message) assert.match(caught.data?.message ?? '', message);
-  return caught;
-}
 
 /**
  * Wraps the global fetch, which the client uses, so that every answer of the
@@ -84,6 +71,7 @@ for (const kind of STORE_KINDS) {
     let baseUrl: string;
     let conformance: ReturnType<typeof checkAnswersFrom>;
     let operator: ApiClient;
+    const client = (): ApiClient => new ApiClient(baseUrl);
     const ada = { client: undefined as unknown as ApiClient, userId: '', tokenId: '', token: '' };
     const grace = { client: undefined as unknown as ApiClient, userId: '' };
     let workspaceId: string;
@@ -263,6 +251,100 @@ for (const kind of STORE_KINDS) {
       await httpError(grace.client.revokeToken(ada.tokenId), 403);
     });
 
+    it("answers the dashboard's range of days and a day's latency", async () => {
+      const range = await ada.client.getBucketRangeStats(bucketId, { from: '2024-01-14', to: new Date('2024-01-16T00:00:00Z') });
+      assert.deepEqual(
+        [range.success, range.from, range.to, range.days.map((d) => d.day)],
+        [true, '2024-01-14', '2024-01-16', ['2024-01-14', '2024-01-15', '2024-01-16']],
+      );
+      const fifteenth = (await ada.client.getBucketNodeStats(bucketId, { day: '2024-01-15' })).nodeStats;
+      assert.deepEqual(
+        range.days[1]?.nodeStats,
+        fifteenth.map((entry) => ({ nodeId, region: 'us-east-1', ...entry })),
+      );
+      assert.deepEqual(await ada.client.getBucketLatency(bucketId, { day: '2024-01-15' }), {
+        success: true,
+        day: '2024-01-15',
+        nodes: [
+          {
+            nodeId,
+            ip: '192.168.1.100',
+            host: '*-us-east-1-aws.flashback.tech',
+            region: 'us-east-1',
+            minutes: WORKED_EXAMPLE.map((report) => Date.parse(new Date(report.at).toISOString())),
+            latencyMs: [40, 50, null, 60, 30],
+          },
+        ],
+      });
+    });
+
+    it('a bridge node registers and reports through the signed calls; a wrong key is refused', async () => {
+      const node = { nodeId, sign: (body: string) => sign(null, Buffer.from(body), NODE_KEYS.privateKey).toString('base64') };
+      const timestamp = t.clock.now();
+      const fields = { ip: '192.168.1.100', region: 'us-east-1' };
+      assert.deepEqual(await client().registerNode(node, { ...fields, provider: 'aws', version: '1.2.4', timestamp }), {
+        success: true,
+        message: 'registered',
+      });
+      const at = new Date(timestamp - 30_000).toISOString();
+      const unknownBucket = '00000000-0000-4000-8000-000000000001';
+      const answer = await client().sendNodeStatus(node, {
+        ...fields,
+        timestamp: timestamp + 1,
+        buckets: [
+          { bucketId, status: 'ONLINE', latencyMs: 21, createdAt: at },
+          { bucketId: unknownBucket, status: NodeStatusType.OFFLINE, createdAt: at },
+        ],
+      });
+      assert.deepEqual([answer.accepted, answer.duplicates, answer.rejected.map((r) => r.bucketId)], [1, 0, [unknownBucket]]);
+      const { nodeStatus } = await ada.client.getStorageBucketStatus(bucketId);
+      assert.deepEqual(
+        nodeStatus.map((n) => [n.nodeId, n.latencyMs, n.lastUpdated]),
+        [[nodeId, 21, at]],
+      );
+      const forger = { nodeId, sign: () => sign(null, Buffer.from('something else'), NODE_KEYS.privateKey).toString('base64') };
+      await httpError(client().sendNodeStatus(forger, { ...fields, timestamp: timestamp + 2, buckets: [] }), 401);
+    });
+
+    it('imports a stream of reports in batches, leaving out what the service refuses and sending the rest', async () => {
+      const stranger = '00000000-0000-4000-8000-00000000beef';
+      const minute = (n: number) => `2024-01-14T10:0${n}:00.000Z`;
+      const nodes = [nodeId, nodeId, nodeId, stranger, nodeId, stranger, nodeId];
+      let pulled = 0;
+      function* reports(): Generator<ImportedReport> {
+        for (const [n, reporter] of nodes.entries()) {
+          pulled++;
+          yield { nodeId: reporter, bucketId, at: minute(n), status: NodeStatusType.ONLINE, latencyMs: n };
+        }
+      }
+      const refusals: string[] = [];
+      const batches: Array<{ pulled: number; accepted: number; refused: string[] }> = [];
+      for await (const batch of operator.importReportStream(reports(), {
+        batchSize: 3,
+        onRefused: (report, refusal) => refusals.push(`${String(report.at)} ${refusal.field}: ${refusal.message}`),
+        precheck: (report) => (report.nodeId === stranger ? 'that node again' : undefined),
+      })) {
+        batches.push({
+          pulled,
+          accepted: batch.accepted,
+          refused: batch.refused.map((r) => `${String(r.item.at)} ${r.message}`),
+        });
+      }
+      assert.deepEqual(refusals, [`${minute(3)} nodeId: nodeId: no node ${stranger}`]);
+      assert.deepEqual(batches, [
+        { pulled: 3, accepted: 3, refused: [] },
+        { pulled: 6, accepted: 1, refused: [`${minute(3)} nodeId: no node ${stranger}`, `${minute(5)} that node again`] },
+        { pulled: 7, accepted: 1, refused: [] },
+      ]);
+      const again = operator.importReportStream([...reports()].slice(0, 2));
+      assert.deepEqual((await again.next()).value, {
+        items: [...reports()].slice(0, 2),
+        accepted: 0,
+        duplicates: 2,
+        refused: [],
+      });
+    });
+
     it('deletes a bucket', async () => {
       assert.deepEqual(await ada.client.deleteStorageBucket(bucketId), { success: true });
       assert.deepEqual(await ada.client.getStorageBuckets(workspaceId), { success: true, buckets: [] });
@@ -284,8 +366,8 @@ for (const kind of STORE_KINDS) {
     });
 
     it('runs the drop-in script of the issue unchanged', async () => {
-      const member = await createMember(t, `dropin-${kind}@example.com`);
-      const id = await createBucket(t, await createWorkspace(t, member.userId));
+      const member = await stage(t, 'dropin');
+      const id = member.bucketId;
       const node = await createNode(t, { version: '1.2.3' });
       await importReports(
         t,
@@ -305,97 +387,3 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
-
-describe("the client's requests, and how it reads answers", () => {
-  interface Seen {
-    method: string;
-    url: string;
-    headers: IncomingHttpHeaders;
-    body: string;
-  }
-  let server: Server;
-  let base: string;
-  let seen: Seen[] = [];
-  let answer = { status: 200, statusText: 'OK', contentType: 'application/json', body: '{"success":true}' };
-
-  before(async () => {
-    server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const { method = '', url = '', headers } = request;
-        seen.push({ method, url, headers, body: Buffer.concat(chunks).toString('utf8') });
-        response.writeHead(answer.status, answer.statusText, { 'content-type': answer.contentType });
-        response.end(answer.body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))));
-
-  /** The one request that `call` made. */
-  async function requestOf(call: () => Promise<unknown>): Promise<Seen> {
-    seen = [];
-    await call();
-    assert.equal(seen.length, 1);
-    return seen[0] as Seen;
-  }
-
-  it('joins the path to the base URL with one slash; GET data is the query string, other data a JSON body', async () => {
-    for (const baseURL of [base, `${base}/`]) {
-      const client = new ApiClient(baseURL);
-      const list = await requestOf(() => client.getStorageBuckets('w 1'));
-      assert.deepEqual([list.method, list.url, list.body], ['GET', '/bucket?workspaceId=w+1', '']);
-      assert.equal(list.headers['content-type'], undefined);
-      assert.equal(list.headers.accept, 'application/json');
-      assert.equal((await requestOf(() => client.getStorageBuckets())).url, '/bucket');
-    }
-    const client = new ApiClient(`${base}/api/`);
-    const stats = await requestOf(() => client.getBucketNodeStats('b1', { day: new Date('2024-01-15T00:00:00Z') }));
-    assert.deepEqual(
-      [stats.method, stats.url, stats.body],
-      ['POST', '/api/bucket/b1/stats', '{"day":"2024-01-15T00:00:00.000Z"}'],
-    );
-    assert.equal(stats.headers['content-type'], 'application/json');
-    const role = await requestOf(() => client.updateWorkspaceUserRole('w1', 'u1', { role: AccessType.READ }));
-    assert.deepEqual([role.method, role.url, role.body], ['PUT', '/api/workspace/w1/users/u1', '{"role":"READ"}']);
-    const removal = await requestOf(() => client.deleteStorageBucket('b/1'));
-    assert.deepEqual([removal.method, removal.url, removal.body], ['DELETE', '/api/bucket/b%2F1', '']);
-    assert.equal(removal.headers['content-type'], undefined);
-  });
-
-  it('sends the bearer token once set, and keeps it when given null or an empty one', async () => {
-    const client = new ApiClient(base);
-    const authorization = async () => (await requestOf(() => client.getTokens())).headers.authorization;
-    assert.equal(await authorization(), undefined);
-    client.setAuthToken('first');
-    assert.equal(await authorization(), 'Bearer first');
-    client.setAuthToken(null);
-    assert.equal(await authorization(), 'Bearer first');
-    client.setAuthToken('');
-    assert.equal(await authorization(), 'Bearer first');
-    client.setAuthToken('second');
-    assert.equal(await authorization(), 'Bearer second');
-  });
-
-  it('resolves an empty 2xx to null, and throws HttpError with data null when the error body is not JSON', async () => {
-    const client = new ApiClient(base);
-    answer = { status: 204, statusText: 'No Content', contentType: 'application/json', body: '' };
-    assert.equal(await client.deleteStorageBucket('b1'), null);
-    answer = { status: 502, statusText: 'Bad Gateway', contentType: 'text/html', body: '<h1>Bad Gateway</h1>' };
-    const error = await httpError(client.getWorkspaces(), 502);
-    assert.deepEqual(
-      [error.name, error.message, error.statusText, error.data],
-      ['HttpError', 'HTTP Error 502: Bad Gateway', 'Bad Gateway', null],
-    );
-    answer = {
-      status: 418,
-      statusText: "I'm a teapot",
-      contentType: 'application/json',
-      body: '{"success":false,"message":"short"}',
-    };
-    const teapot = await httpError(client.getWorkspaces(), 418);
-    assert.deepEqual([teapot.message, teapot.data], ["HTTP Error 418: I'm a teapot", { success: false, message: 'short' }]);
-  });
-});

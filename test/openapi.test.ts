@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createMember, createNode, createWorkspace, stage } from './helpers/fixtures.js';
 import { OpenApiConformance, type OpenApiDocument } from './helpers/openapi-conformance.js';
+import { assertCopyIsCurrent, specCopy } from './helpers/spec-copy.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
@@ -17,12 +17,18 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
 }
 
+/** The seed's page, committed; the seed beside the repository, when there, must say the same. */
+const seedCopy = specCopy('seed/bucket-daily-stats-endpoint.txt', 'bucket-daily-stats-endpoint.txt');
+
+describe('the seed page bucket-daily-stats-endpoint.txt', () => {
+  it("is the seed's, when the seed is beside the repository (../shared/seed/)", () => {
+    assertCopyIsCurrent(seedCopy);
+  });
+});
+
 /** The example request and 200 answer of the seed's page for `POST /bucket/{bucketId}/stats`. */
 function seedExamples(): { request: unknown; response: { nodeStats: Array<Record<string, unknown>> } } {
-  // The seed beside the repository is the truth; the committed copy serves a checkout without shared/ next to it.
-  const published = new URL('../../shared/seed/bucket-daily-stats-endpoint.txt', import.meta.url);
-  const seedFile = existsSync(published) ? published : new URL('./fixtures/bucket-daily-stats-endpoint.txt', import.meta.url);
-  const seed = readFileSync(seedFile, 'utf8');
+  const seed = seedCopy.text;
   const request = /Body parameter\n(\{[\s\S]*?\n\})/.exec(seed)?.[1];
   const response = /200 Response\n(\{[\s\S]*?\})Responses/.exec(seed)?.[1];
   assert.ok(request !== undefined && response !== undefined, 'the seed page still holds its examples');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createBucket, createNode, createUser, createWorkspace, dayStats, importReports } from './helpers/fixtures.js';
+import { assertCopyIsCurrent, specCopy } from './helpers/spec-copy.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
@@ -15,14 +15,18 @@ interface VectorCase {
   expected: Array<Record<string, unknown> & { nodeId: string }>;
 }
 
-// The spec's copy beside the repository is the truth; the committed copy
-// serves a checkout that has no shared/ next to it.
-const specCopy = new URL('../../shared/spec/vectors.json', import.meta.url);
-const vectorsFile = existsSync(specCopy) ? specCopy : new URL('./fixtures/vectors.json', import.meta.url);
-const vectors = JSON.parse(readFileSync(vectorsFile, 'utf8')) as {
+// The cases run from the committed copy; the spec beside the repository, when there, must say the same.
+const vectorsCopy = specCopy('spec/vectors.json', 'vectors.json');
+const vectors = JSON.parse(vectorsCopy.text) as {
   settings: { staleAfterSeconds: number; nodeRetentionDays: number };
   cases: VectorCase[];
 };
+
+describe('vectors.json', () => {
+  it("is the spec's, when the spec is beside the repository (../shared/spec/vectors.json)", () => {
+    assertCopyIsCurrent(vectorsCopy);
+  });
+});
 
 for (const kind of STORE_KINDS) {
   describe(`vectors.json through the HTTP API (${kind})`, () => {

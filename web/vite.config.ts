@@ -14,6 +14,13 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   clearScreen: false,
+  // The workspace's client from its source (as web/tsconfig.json types it), so
+  // that the dev server follows edits to it and a build needs no built client.
+  resolve: {
+    alias: {
+      '@flashback/bucket-stats-client': fileURLToPath(new URL('../packages/client/src/index.ts', import.meta.url)),
+    },
+  },
   logLevel: 'warn',
   build: {
     outDir: 'dist',

@@ -19,7 +19,11 @@ export async function requireWorkspaceRole(
   if (!workspace) throw ApiError.notFound(`no workspace ${workspaceId}`);
   if (principal.kind === 'operator') return workspace;
   const role = await store.workspaces.roleOf(workspaceId, principal.userId);
-  if (!role) throw ApiError.forbidden(`you are not a member of workspace ${workspaceId}`);
+  if (!role) {
+    // Deleted meanwhile (its members go with it): that is a 404, not a refusal.
+    if (!(await store.workspaces.find(workspaceId))) throw ApiError.notFound(`no workspace ${workspaceId}`);
+    throw ApiError.forbidden(`you are not a member of workspace ${workspaceId}`);
+  }
   if (!grants(role, needed))
     throw ApiError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
   return workspace;

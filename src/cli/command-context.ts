@@ -1,7 +1,8 @@
+import type { ApiClient } from '@flashback/bucket-stats-client';
 import { Option, type Command } from 'commander';
 import { UsageError } from './cli-errors.js';
 import { writeLine, type CliIo } from './cli-io.js';
-import { ServiceClient } from './service-client.js';
+import { cliClient } from './cli-client.js';
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:3000';
 
@@ -45,7 +46,7 @@ function inherited(command: Command, name: string): string | undefined {
  * it wants when it finishes without throwing.
  *
  * @example
- * const answer = await context.service(command).post('/admin/users', { email, name });
+ * const answer = await context.service(command).createUser({ email, name });
  * context.print(options.json, answer, `created user ${answer.user.id}`);
  */
 export class CommandContext {
@@ -62,13 +63,15 @@ export class CommandContext {
   }
 
   /** A client with the caller's bearer token; without one, a usage error. */
-  service(command: Command): ServiceClient {
+  service(command: Command): ApiClient {
     const baseUrl = this.serviceUrl(command);
     const token = inherited(command, 'token') ?? this.io.env.FBSTATS_TOKEN;
     if (token === undefined || token === '') {
       throw new UsageError('no token: pass --token or set FBSTATS_TOKEN (the operator token or a user token)');
     }
-    return new ServiceClient({ baseUrl, token, ...(this.io.fetch && { fetch: this.io.fetch }) });
+    const client = cliClient(baseUrl, this.io.fetch);
+    client.setAuthToken(token);
+    return client;
   }
 
   out(text: string): void {

@@ -2,11 +2,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
-import { CliError, ExitCode, UsageError } from './cli-errors.js';
+import { ExitCode, UsageError } from './cli-errors.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { CommandContext } from './command-context.js';
 import { buildProgram } from './program.js';
-import { ServiceError, ServiceUnreachableError } from './service-errors.js';
+import { failureText } from './service-failure.js';
 
 /** The exit code for what a command threw, after telling the user why. */
 function failure(error: unknown, context: CommandContext): number {
@@ -19,15 +19,8 @@ function failure(error: unknown, context: CommandContext): number {
     context.err(`error: ${error.message}`);
     return ExitCode.usage;
   }
-  if (error instanceof ServiceError) {
-    context.err(`error: ${error.message} (HTTP ${error.status})`);
-    return ExitCode.failure;
-  }
-  if (error instanceof ServiceUnreachableError || error instanceof CliError) {
-    context.err(`error: ${error.message}`);
-    return ExitCode.failure;
-  }
-  context.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  // The service's refusals with their status; anything else (a CliError included) by its message.
+  context.err(`error: ${failureText(error)}`);
   return ExitCode.failure;
 }
 

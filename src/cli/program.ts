@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { serviceOptions, type CommandContext } from './command-context.js';
 import { registerAgentCommands } from './commands/agent-command.js';
+import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBucketCommands } from './commands/bucket-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommands } from './commands/member-command.js';
@@ -41,5 +42,6 @@ export function buildProgram(context: CommandContext): Command {
   registerStatsCommand(program, context);
   registerImportCommand(program, context);
   registerAgentCommands(program, context);
+  registerBackupCommand(program, context);
   return program;
 }

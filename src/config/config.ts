@@ -73,6 +73,18 @@ function integer(env: Env, name: keyof Env, fallback: number, min: number, max: 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
+ * The store the service opens: `DATABASE_URL`, else the SQLite file in
+ * `DATA_DIR` (not validated here: `envToConfig` does). Tools that open the
+ * store themselves (`fbstats backup`) find it the same way.
+ *
+ * @example
+ * databaseUrlOf({ DATA_DIR: '/var/lib/fbstats' }); // 'sqlite:/var/lib/fbstats/flashback.db'
+ */
+export function databaseUrlOf(env: Env): string {
+  return env.DATABASE_URL ?? `sqlite:${join(env.DATA_DIR ?? './data', 'flashback.db')}`;
+}
+
+/**
  * Validates the environment into a `Config`, with api.md's defaults.
  * Throws `ConfigError` on the first unusable value.
  *
@@ -81,7 +93,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export function envToConfig(env: Env): Config {
   const dataDir = env.DATA_DIR ?? './data';
-  const databaseUrl = env.DATABASE_URL ?? `sqlite:${join(dataDir, 'flashback.db')}`;
+  const databaseUrl = databaseUrlOf(env);
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must be sqlite:<path> or postgres://..., got ${JSON.stringify(databaseUrl)}`);
   }

@@ -1,17 +1,9 @@
-import { ServiceClient, segment } from '../cli/service-client.js';
+import { ApiClient, type ImportedReport } from '@flashback/bucket-stats-client';
+import { cliClient } from '../cli/cli-client.js';
 import { DAY_MS } from '../time/instant.js';
 import { observe, type DemoTimeline } from './demo-behaviour.js';
 import { DEMO_UPGRADE } from './demo-fleet.js';
 import type { DemoBucket, RegisteredNode } from './demo-setup.js';
-
-/** One entry of `POST /admin/reports`. */
-interface ImportedReport {
-  nodeId: string;
-  bucketId: string;
-  at: string;
-  status: string;
-  latencyMs: number | null;
-}
 
 export interface HistoryOptions {
   baseUrl: string;
@@ -65,7 +57,8 @@ function reportsAt(step: number, options: HistoryOptions): ImportedReport[] {
  * const { reports, elapsedMs } = await importHistory({ baseUrl, operatorToken, nodes, buckets, timeline, days: 30, stepMs: 60_000, now: Date.now, log });
  */
 export async function importHistory(options: HistoryOptions): Promise<HistoryResult> {
-  const operator = new ServiceClient({ baseUrl: options.baseUrl, token: options.operatorToken, timeoutMs: 120_000 });
+  const operator = new ApiClient(options.baseUrl, { timeoutMs: 120_000 });
+  operator.setAuthToken(options.operatorToken);
   const started = Date.now();
   const start = Math.floor((options.now() - options.days * DAY_MS) / options.stepMs) * options.stepMs;
   const logEvery = Math.max(1, Math.ceil(options.days / 6)) * DAY_MS;
@@ -74,7 +67,7 @@ export async function importHistory(options: HistoryOptions): Promise<HistoryRes
   let reports = 0;
   const send = async (): Promise<void> => {
     options.signal?.throwIfAborted();
-    reports += (await operator.post<{ accepted: number }>('/admin/reports', { reports: batch })).accepted;
+    reports += (await operator.importReports({ reports: batch })).accepted;
     batch = [];
   };
   for (let step = start; step + LAST_OFFSET_MS <= options.now(); step += options.stepMs) {
@@ -98,9 +91,7 @@ export async function importHistory(options: HistoryOptions): Promise<HistoryRes
  * await importUpgrade(baseUrl, operatorToken, node, timeline.upgradeAt);
  */
 export async function importUpgrade(baseUrl: string, operatorToken: string, node: RegisteredNode, at: number): Promise<void> {
-  const operator = new ServiceClient({ baseUrl, token: operatorToken });
-  await operator.post(`/admin/nodes/${segment(node.id)}/registrations`, {
-    at: new Date(at).toISOString(),
-    version: DEMO_UPGRADE.to,
-  });
+  const operator = cliClient(baseUrl);
+  operator.setAuthToken(operatorToken);
+  await operator.importNodeRegistration(node.id, { at: new Date(at).toISOString(), version: DEMO_UPGRADE.to });
 }

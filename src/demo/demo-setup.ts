@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { ServiceClient, segment } from '../cli/service-client.js';
-import { ServiceError } from '../cli/service-errors.js';
+import { HttpError, type ApiClient } from '@flashback/bucket-stats-client';
+import { cliClient } from '../cli/cli-client.js';
 import { DEMO_BUCKETS, DEMO_FLEET, type DemoNode } from './demo-fleet.js';
 
 /** A simulated node once the service knows it. */
@@ -33,20 +33,20 @@ const DEMO_EMAIL = 'demo@example.com';
  * demo filled before), a new address with the time in it: the service
  * rightly refuses to reuse an email, and the demo must not fail on that.
  */
-async function createUser(operator: ServiceClient, now: number): Promise<{ id: string; email: string }> {
+async function createUser(operator: ApiClient, now: number): Promise<{ id: string; email: string }> {
   const name = 'Demo User';
   try {
-    return (await operator.post<{ user: { id: string; email: string } }>('/admin/users', { email: DEMO_EMAIL, name })).user;
+    return (await operator.createUser({ email: DEMO_EMAIL, name })).user;
   } catch (error) {
-    if (!(error instanceof ServiceError && error.status === 409)) throw error;
+    if (!(error instanceof HttpError && error.status === 409)) throw error;
     const email = `demo-${now.toString(36)}@example.com`;
-    return (await operator.post<{ user: { id: string; email: string } }>('/admin/users', { email, name })).user;
+    return (await operator.createUser({ email, name })).user;
   }
 }
 
-async function createNode(operator: ServiceClient, node: DemoNode): Promise<RegisteredNode> {
+async function createNode(operator: ApiClient, node: DemoNode): Promise<RegisteredNode> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const { node: created } = await operator.post<{ node: { id: string } }>('/admin/nodes', {
+  const { node: created } = await operator.createNode({
     ip: node.ip,
     host: node.host,
     region: node.region,
@@ -67,14 +67,16 @@ async function createNode(operator: ServiceClient, node: DemoNode): Promise<Regi
  * const account = await createDemoAccount('http://127.0.0.1:3000', operatorToken, Date.now());
  */
 export async function createDemoAccount(baseUrl: string, operatorToken: string, now: number): Promise<DemoAccount> {
-  const operator = new ServiceClient({ baseUrl, token: operatorToken });
+  const operator = cliClient(baseUrl);
+  operator.setAuthToken(operatorToken);
   const user = await createUser(operator, now);
-  const { token } = await operator.post<{ token: string }>(`/admin/users/${segment(user.id)}/tokens`, { name: 'demo' });
-  const member = new ServiceClient({ baseUrl, token });
-  const { workspace } = await member.post<{ workspace: { id: string } }>('/workspace', { name: 'Acme (demo)' });
+  const { token } = await operator.createUserToken(user.id, { name: 'demo' });
+  const member = cliClient(baseUrl);
+  member.setAuthToken(token);
+  const { workspace } = await member.createWorkspace({ name: 'Acme (demo)' });
   const buckets: DemoBucket[] = [];
   for (const bucket of DEMO_BUCKETS) {
-    const { bucketId } = await member.post<{ bucketId: string }>('/bucket', { ...bucket, workspaceId: workspace.id });
+    const { bucketId } = await member.createStorageBucket({ ...bucket, workspaceId: workspace.id });
     buckets.push({ id: bucketId, name: bucket.name });
   }
   const nodes: RegisteredNode[] = [];

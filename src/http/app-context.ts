@@ -2,13 +2,19 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { StatsSettings } from '../stats/bucket-day-stats.js';
 import type { Store } from '../store/store.js';
+import type { CallerBudgets } from './caller-budgets.js';
+import type { CredentialLookups } from './credential-lookups.js';
 import type { StatsAnswerCache } from './stats-answer-cache.js';
 
-/** What every route plugin is handed: the store, the clock and the settings. */
+/** What every route plugin is handed: the store, the clock, the settings, and the caches and budgets of the HTTP layer. */
 export interface AppContext {
   store: Store;
   clock: Clock;
   config: Config;
   stats: StatsSettings;
   answers: StatsAnswerCache;
+  /** Token and node lookups for authentication. */
+  credentials: CredentialLookups;
+  /** Told when a signed node request's signature holds. */
+  budgets: CallerBudgets;
 }

@@ -6,6 +6,9 @@ import type { Store } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
 import { ApiError } from './api-error.js';
 import { bearerTokenHash } from './bearer.js';
+import type { CallerBudgets } from './caller-budgets.js';
+import type { CredentialLookups } from './credential-lookups.js';
+import { TokenTouches } from './token-touches.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,13 +21,14 @@ declare module 'fastify' {
   }
 }
 
-// Writing last_used_at on every call would turn each read into a write.
-const TOUCH_INTERVAL_MS = 60_000;
-
 export interface AuthenticationOptions {
   store: Store;
   clock: Clock;
   operatorToken: string;
+  /** Told of each token that holds, so that its requests spend its own budget. */
+  budgets: CallerBudgets;
+  /** Where tokens are looked up (unknown ones are remembered for a moment). */
+  credentials: CredentialLookups;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface AuthenticationOptions {
  */
 export function registerAuthentication(app: FastifyInstance, options: AuthenticationOptions): void {
   const isOperator = matchesHash(hashToken(options.operatorToken));
-  const touchedAt = new Map<string, number>();
+  const touches = new TokenTouches();
 
   /** The caller's token hash, or the operator; throws a 401 for a missing or malformed header. */
   function credentialOf(request: FastifyRequest): string | { kind: 'operator' } {
@@ -52,23 +56,30 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
     return { kind: 'user', userId: token.user_id, tokenId: token.id };
   }
 
-  const touchDue = (tokenId: string, now: number): boolean => now - (touchedAt.get(tokenId) ?? -Infinity) >= TOUCH_INTERVAL_MS;
-
-  /** The user of a token read recently and not due for a touch, without asking the store; undefined otherwise. */
+  /** The user of a token read recently, without asking the store; undefined otherwise. */
   function keptUser(hash: string): Principal | undefined {
     const kept = options.store.tokens.keptByHash(hash);
-    const now = options.clock.now();
-    return kept && !touchDue(kept.id, now) ? userOf(kept, now) : undefined;
+    return kept ? userOf(kept, options.clock.now()) : undefined;
   }
 
   async function principalFor(hash: string): Promise<Principal> {
+    const token = await options.credentials.find('token', hash, () => options.store.tokens.findByHash(hash));
+    return userOf(token, options.clock.now());
+  }
+
+  function accept(request: FastifyRequest, principal: Principal): void {
+    request.principal = principal;
+    options.budgets.verified(request);
+    if (principal.kind !== 'user') return;
     const now = options.clock.now();
-    const user = userOf(await options.store.tokens.findByHash(hash), now);
-    if (touchDue(user.tokenId, now)) {
-      touchedAt.set(user.tokenId, now);
-      await options.store.tokens.touch(user.tokenId, now);
-    }
-    return user;
+    if (!touches.due(principal.tokenId, now)) return;
+    // Not awaited: the answer must neither wait for this write (SQLite may queue
+    // it behind the writer) nor fail with it; a lost last-use time is harmless.
+    options.store.tokens
+      .touch(principal.tokenId, now)
+      .catch((error: unknown) =>
+        request.log.warn({ err: error, tokenId: principal.tokenId }, "could not record the token's last use"),
+      );
   }
 
   app.decorateRequest('principal', null);
@@ -86,12 +97,12 @@ export function registerAuthentication(app: FastifyInstance, options: Authentica
       return done(error as Error);
     }
     if (known) {
-      request.principal = known;
+      accept(request, known);
       return done();
     }
     // As Fastify runs an async hook: the rest of the request continues from the promise's callback.
     principalFor(credential as string).then((principal) => {
-      request.principal = principal;
+      accept(request, principal);
       done();
     }, done);
   });

@@ -89,6 +89,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ success: false, message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` }),
   );
+  // The router matches `/workspace/` to `/workspace/:workspaceId` with an empty id. A path
+  // without its id names no route: the not-found answer, before credentials are looked at,
+  // as for any other unknown path. (`*` is a wildcard's rest, which may be empty.)
+  app.addHook('onRequest', (request, _reply, done) => {
+    const params = request.params as Record<string, string>;
+    for (const name in params) {
+      if (name !== '*' && params[name] === '') {
+        done(ApiError.notFound(`no such endpoint: ${request.method} ${request.url.split('?')[0]}`));
+        return;
+      }
+    }
+    done();
+  });
   // HTTP/1.1 requires Host (RFC 9112, 3.2). Node refuses a request without it
   // with a bare 400 unless it is created with `http: { requireHostHeader: false }`;
   // then this answers it in the API's shape.

@@ -1,15 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StoreEvents } from '../store/store-events.js';
+import type { CredentialLookups } from './credential-lookups.js';
 import { errorResponses } from './schemas/common-schemas.js';
 
 /**
  * `GET /metrics` in Prometheus' text format: the process (memory, event
  * loop lag, GC), every answer by route and status with its duration, and
- * the reports stored and repeated. Each app has its own registry, so tests
- * can build several apps in one process.
+ * the reports stored and repeated, and the credential lookups of
+ * authentication. Each app has its own registry, so tests can build several
+ * apps in one process.
  */
-export function registerMetrics(app: FastifyInstance, events: StoreEvents): void {
+export function registerMetrics(app: FastifyInstance, events: StoreEvents, credentials: CredentialLookups): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const answers = new Histogram({
@@ -29,6 +31,15 @@ export function registerMetrics(app: FastifyInstance, events: StoreEvents): void
     reports.inc({ outcome: 'stored' }, stored);
     reports.inc({ outcome: 'duplicate' }, duplicates);
   });
+  const lookups = new Counter({
+    name: 'fbstats_credential_lookups_total',
+    help:
+      'Bearer tokens and node ids looked up by authentication, by who answered: the store (an unknown one is ' +
+      'always a database query), or the memory of ones the store did not know a moment ago',
+    labelNames: ['credential', 'answered_by'],
+    registers: [registry],
+  });
+  credentials.events.on('lookup', (credential, answeredBy) => lookups.inc({ credential, answered_by: answeredBy }));
   // One labelled child per (method, route, status), found by a string key
   // instead of prom-client hashing the labels on every answer.
   const series = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();

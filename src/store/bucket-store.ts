@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { isForeignKeyViolation } from './constraint-errors.js';
 import { isPostgres } from './dialect.js';
 import type { BucketTable, Database } from './database-schema.js';
 import type { DeletedSeriesPurge } from './deleted-series-purge.js';
@@ -17,6 +18,24 @@ export interface NewBucket {
   region: string | null;
 }
 
+/** The workspace a bucket was being created in was deleted meanwhile (nothing was created). */
+export class WorkspaceGoneError extends Error {
+  override name = 'WorkspaceGoneError';
+
+  constructor(readonly workspaceId: string) {
+    super(`no workspace ${workspaceId}`);
+  }
+}
+
+/** What `BucketStore.update` changes: the name, and each other field that is not `undefined`. */
+export interface BucketChanges {
+  name: string;
+  storageType?: string | undefined;
+  bucket?: string | null | undefined;
+  endpoint?: string | null | undefined;
+  region?: string | null | undefined;
+}
+
 /** Customers' storage buckets, each in exactly one workspace. */
 export class BucketStore {
   private readonly byId = new RecentValues<BucketRecord>();
@@ -27,6 +46,7 @@ export class BucketStore {
     private readonly purge: DeletedSeriesPurge,
   ) {}
 
+  /** Creates a bucket; a `WorkspaceGoneError` when its workspace was deleted since the caller looked. */
   async create(bucket: NewBucket, now: number): Promise<BucketRecord> {
     const record: BucketRecord = {
       id: randomUUID(),
@@ -38,8 +58,35 @@ export class BucketStore {
       region: bucket.region,
       created_at: now,
     };
-    await this.db.insertInto('buckets').values(record).execute();
+    try {
+      await this.db.insertInto('buckets').values(record).execute();
+    } catch (error) {
+      throw isForeignKeyViolation(error) ? new WorkspaceGoneError(bucket.workspaceId) : error;
+    }
     return record;
+  }
+
+  /**
+   * Changes a bucket's name and the other fields given (`undefined`: left
+   * as it is; `null`: cleared). The bucket as it now is, or `undefined`
+   * when it does not exist (any more).
+   */
+  async update(bucketId: string, changes: BucketChanges): Promise<BucketRecord | undefined> {
+    const { name, storageType, bucket, endpoint, region } = changes;
+    const updated = await this.db
+      .updateTable('buckets')
+      .set({
+        name,
+        ...(storageType !== undefined && { storage_type: storageType }),
+        ...(bucket !== undefined && { bucket }),
+        ...(endpoint !== undefined && { endpoint }),
+        ...(region !== undefined && { region }),
+      })
+      .where('id', '=', bucketId)
+      .returningAll()
+      .executeTakeFirst();
+    this.byId.delete(bucketId);
+    return updated;
   }
 
   /** The bucket as last read, if it was read recently (see `RecentValues`); never asks the store. */

@@ -6,6 +6,7 @@ import { KyselyWriteOps } from './kysely-write-ops.js';
 import { openPostgresDatabase } from './postgres/postgres-database.js';
 import { ReportPartitions } from './postgres/report-partitions.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import { SqliteStoreLock } from './sqlite/store-lock.js';
 import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
 import { NodeStore } from './node-store.js';
@@ -87,15 +88,29 @@ function openDatabase(options: StoreOptions, log: (message: string) => void): Op
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
 }
 
+/** A SQLite file belongs to one process (see `SqliteStoreLock`); PostgreSQL and in-memory stores need no lock. */
+async function lockStoreFile(databaseUrl: string): Promise<SqliteStoreLock | undefined> {
+  const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : undefined;
+  return path === undefined || path === ':memory:' ? undefined : SqliteStoreLock.acquire(path);
+}
+
 /**
- * Opens the store, creating or migrating its schema first.
+ * Opens the store, creating or migrating its schema first. A SQLite file
+ * that another process holds is refused with a `StoreInUseError` naming it.
  *
  * @example
  * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const log = options.log ?? (() => undefined);
-  const opened = openDatabase(options, log);
+  const lock = await lockStoreFile(options.databaseUrl);
+  let opened: OpenedDatabase;
+  try {
+    opened = openDatabase(options, log);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const { db } = opened;
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
@@ -103,6 +118,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await ensureRollupsMatch(db, options.staleAfterMs, log);
   } catch (error) {
     await db.destroy();
+    lock?.release();
     throw error;
   }
   const events = new StoreEvents();
@@ -115,7 +131,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     kind: isPostgres(db) ? 'postgres' : 'sqlite',
     db,
     users: new UserStore(db),
-    tokens: new TokenStore(db, events, log),
+    tokens: new TokenStore(db, events),
     workspaces: new WorkspaceStore(db, events),
     buckets: new BucketStore(db, events, purge),
     nodes,
@@ -131,6 +147,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await purge.stop();
       await commit.close();
       await db.destroy();
+      lock?.release();
     },
   };
 }

@@ -13,7 +13,6 @@ export class TokenStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly events: StoreEvents,
-    private readonly log: (message: string) => void = () => undefined,
   ) {}
 
   async create(userId: string, name: string, tokenHash: string, expiresAt: number | null, now: number): Promise<TokenRecord> {
@@ -72,18 +71,23 @@ export class TokenStore {
 
   /**
    * Records when the token was last used. Safe to call without awaiting it:
-   * it never rejects (a write that fails is logged: one lost last-use
-   * instant is harmless, and the next call writes a newer one), and on
-   * SQLite the write is queued to the writer thread like every other.
+   * a failed write never surfaces as an unhandled rejection (one lost
+   * last-use instant is harmless, and the next call writes a newer one),
+   * while a caller that keeps the promise still learns of the failure, to
+   * log it. On SQLite the write is queued to the writer thread like every
+   * other.
    *
    * @example
-   * void store.tokens.touch(tokenId, Date.now());
+   * store.tokens.touch(tokenId, Date.now()).catch((error: unknown) => log.warn(error));
    */
-  async touch(tokenId: string, now: number): Promise<void> {
-    try {
-      await this.db.updateTable('tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
-    } catch (error) {
-      this.log(`could not record the last use of token ${tokenId}: ${(error as Error).message}`);
-    }
+  touch(tokenId: string, now: number): Promise<void> {
+    const write = this.db
+      .updateTable('tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', tokenId)
+      .execute()
+      .then(() => undefined);
+    write.catch(() => undefined);
+    return write;
   }
 }

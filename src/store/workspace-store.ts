@@ -15,6 +15,31 @@ export interface WorkspaceWithRole {
   role: Role;
 }
 
+/** A member of a workspace, with who they are. */
+export interface WorkspaceMember {
+  userId: string;
+  role: Role;
+  user: { id: string; name: string; email: string };
+}
+
+/** What `deleteIfEmpty` did. */
+export type WorkspaceDeletion = { outcome: 'deleted' } | { outcome: 'missing' } | { outcome: 'has buckets'; buckets: number };
+
+/** Holds the workspace until the transaction ends (see `WorkspaceStore.deleteIfEmpty`); false when there is none. */
+async function holdWorkspace(trx: Transaction<Database>, workspaceId: string): Promise<boolean> {
+  if (isPostgres(trx)) {
+    const rows = await trx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
+    return rows.length > 0;
+  }
+  // A write that changes nothing, as the transaction's first statement: SQLite's write lock.
+  const result = await trx
+    .updateTable('workspaces')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 /** Workspaces and their members' roles. */
 export class WorkspaceStore {
   private readonly roles = new RecentValues<{ role: Role }>();
@@ -156,5 +181,57 @@ export class WorkspaceStore {
       }
       return change(trx);
     });
+  }
+
+  /** The members with their names and emails, by name. */
+  async members(workspaceId: string): Promise<WorkspaceMember[]> {
+    const rows = await this.db
+      .selectFrom('workspace_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['u.id', 'u.name', 'u.email', 'm.role'])
+      .where('m.workspace_id', '=', workspaceId)
+      .orderBy('u.name')
+      .orderBy('u.id')
+      .execute();
+    return rows.map((r) => ({ userId: r.id, role: r.role as Role, user: { id: r.id, name: r.name, email: r.email } }));
+  }
+
+  /** Renames a workspace; false when it does not exist (any more). */
+  async rename(workspaceId: string, name: string): Promise<boolean> {
+    const result = await this.db.updateTable('workspaces').set({ name }).where('id', '=', workspaceId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Deletes a workspace with its memberships, unless it still has buckets.
+   * The check and the delete are one transaction that first holds the
+   * workspace, so that a bucket created meanwhile is either seen (and the
+   * workspace kept) or refused (its insert finds no workspace): never
+   * orphaned. On PostgreSQL the row lock does it: an insert naming the
+   * workspace checks its key under a lock that waits for this one, and
+   * this one, once it has the row, reads what committed before it. On
+   * SQLite the transaction starts with a write, which holds the file's
+   * write lock (a transaction that reads first could not write once
+   * another connection has committed).
+   */
+  async deleteIfEmpty(workspaceId: string): Promise<WorkspaceDeletion> {
+    const deletion = await this.db.transaction().execute(async (trx): Promise<WorkspaceDeletion> => {
+      if (!(await holdWorkspace(trx, workspaceId))) return { outcome: 'missing' };
+      const { n } = await trx
+        .selectFrom('buckets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow();
+      if (Number(n) > 0) return { outcome: 'has buckets', buckets: Number(n) };
+      await trx.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).execute();
+      await trx.deleteFrom('workspaces').where('id', '=', workspaceId).execute();
+      return { outcome: 'deleted' };
+    });
+    if (deletion.outcome === 'deleted') {
+      // Its members' kept roles are gone with it; deletions are rare, so all kept roles go.
+      this.roles.clear();
+      this.events.emit('access');
+    }
+    return deletion;
   }
 }

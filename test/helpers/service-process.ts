@@ -17,14 +17,18 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
-/** The real service (`node --import tsx src/server.ts`) running as a child process. */
-export interface ServiceProcess {
+/** The service started as a child process, before anyone knows whether it will be ready. */
+export interface SpawnedService {
   url: string;
   process: ChildProcess;
   /** Settles when the process has exited. */
   exited: Promise<ProcessExit>;
   /** Everything it wrote to stdout and stderr so far. */
   output(): string;
+}
+
+/** The real service (`node --import tsx src/server.ts`) running as a child process, ready. */
+export interface ServiceProcess extends SpawnedService {
   /** SIGKILL: no chance to finish anything. */
   kill(): Promise<ProcessExit>;
   /** SIGTERM, then the exit (the graceful shutdown of src/server.ts). */
@@ -49,7 +53,8 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function isReady(url: string): Promise<boolean> {
+/** Whether the service at `url` answers GET /readyz with a 2xx now. */
+export async function isReady(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
     await res.arrayBuffer();
@@ -73,7 +78,16 @@ export async function killRunningServices(): Promise<void> {
   );
 }
 
-async function startOnce(options: ServiceOptions, port: number): Promise<ServiceProcess> {
+/**
+ * Starts `node --import tsx src/server.ts` on `databaseUrl` and `port` with
+ * the test operator token, no rate limits and a DATA_DIR of its own (removed
+ * when it exits), without waiting for it: for a start that is meant to fail.
+ *
+ * @example
+ * const second = spawnService({ databaseUrl }, await freePort());
+ * assert.equal((await second.exited).code, 1);
+ */
+export function spawnService(options: ServiceOptions, port: number): SpawnedService {
   const dataDir = mkdtempSync(join(tmpdir(), 'fbstats-service-'));
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
     cwd: REPO,
@@ -101,16 +115,22 @@ async function startOnce(options: ServiceOptions, port: number): Promise<Service
       resolve({ code, signal });
     });
   });
-  const url = `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, process: child, exited, output: () => output };
+}
+
+async function startOnce(options: ServiceOptions, port: number): Promise<ServiceProcess> {
+  const spawned = spawnService(options, port);
+  const { url, process: child, exited } = spawned;
+  const output = (): string => spawned.output();
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);
   while (!(await isReady(url))) {
-    if (gone) throw new Error(`the service exited before it was ready: ${output.slice(-2000)}`);
+    if (gone) throw new Error(`the service exited before it was ready: ${output().slice(-2000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`the service was not ready within ${options.readyTimeoutMs ?? 45_000} ms: ${output.slice(-2000)}`);
+      throw new Error(`the service was not ready within ${options.readyTimeoutMs ?? 45_000} ms: ${output().slice(-2000)}`);
     }
     await delay(50);
   }
@@ -118,7 +138,7 @@ async function startOnce(options: ServiceOptions, port: number): Promise<Service
     if (!gone) child.kill(name);
     return exited;
   };
-  return { url, process: child, exited, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { url, process: child, exited, output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
 
 /**

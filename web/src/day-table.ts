@@ -1,7 +1,7 @@
-import type { RangeEntry } from './api.js';
+import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
 import { el, instantText, statusClass } from './format.js';
 
-type Field = keyof Omit<RangeEntry, 'nodeId' | 'region'>;
+type Field = keyof Omit<BucketNodeStatsRangeInfo, 'nodeId' | 'region'>;
 
 /** The eight fields of the stats call's answer, in a reading order, with their column titles. */
 const COLUMNS: ReadonlyArray<[field: Field, title: string]> = [
@@ -15,7 +15,7 @@ const COLUMNS: ReadonlyArray<[field: Field, title: string]> = [
   ['version', 'Version'],
 ];
 
-function cellContent(field: Field, entry: RangeEntry): Node | string {
+function cellContent(field: Field, entry: BucketNodeStatsRangeInfo): Node | string {
   const value = entry[field];
   if (value === null) return 'not measured';
   switch (field) {
@@ -42,7 +42,7 @@ function cellContent(field: Field, entry: RangeEntry): Node | string {
  * @example
  * section.replaceChildren(renderDayTable('2024-01-15', entries, false));
  */
-export function renderDayTable(day: string, entries: readonly RangeEntry[], today: boolean): HTMLElement {
+export function renderDayTable(day: string, entries: readonly BucketNodeStatsRangeInfo[], today: boolean): HTMLElement {
   if (entries.length === 0) {
     return el('p', { class: 'empty' }, `No node was listed for this bucket on ${day}: none had reported in the days up to it.`);
   }

@@ -1,8 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { LatencyAnswer } from './api.js';
-
-type NodeSeries = LatencyAnswer['nodes'][number];
+import type { GetBucketLatencyResponse, NodeLatencySeries } from '@flashback/bucket-stats-client';
 
 // A node silent for longer than this is drawn with a break, not a line across the silence.
 const SILENCE_MS = 15 * 60_000;
@@ -17,7 +15,7 @@ const SILENCE_MS = 15 * 60_000;
  * @example
  * alignedSeries([{ minutes: [0, 60_000], latencyMs: [40, null], ... }]) // [[0, 60], [40, null]]
  */
-export function alignedSeries(nodes: readonly NodeSeries[]): uPlot.AlignedData {
+export function alignedSeries(nodes: readonly NodeLatencySeries[]): uPlot.AlignedData {
   const minutes = [...new Set(nodes.flatMap((n) => n.minutes))].sort((a, b) => a - b);
   const index = new Map(minutes.map((minute, i) => [minute, i]));
   const columns = nodes.map((node) => {
@@ -51,7 +49,7 @@ function colour(i: number): string {
  * @example
  * const chart = drawLatencyChart(document.querySelector('#latency-chart'), answer);
  */
-export function drawLatencyChart(container: HTMLElement, answer: LatencyAnswer): uPlot {
+export function drawLatencyChart(container: HTMLElement, answer: GetBucketLatencyResponse): uPlot {
   container.replaceChildren();
   const options: uPlot.Options = {
     width: chartWidth(container),

@@ -1,6 +1,7 @@
 import type uPlot from 'uplot';
-import { Api, ServiceError, type RangeAnswer, type RangeEntry } from './api.js';
+import type { ApiClient, BucketNodeStatsRangeInfo, GetBucketRangeStatsResponse } from '@flashback/bucket-stats-client';
 import { wireBars } from './bar-keys.js';
+import { dashboardClient, failureText, refusalStatus, serviceNow } from './dashboard-client.js';
 import { renderDayTable } from './day-table.js';
 import { dayOf, daysEnding } from './format.js';
 import { chartWidth, drawLatencyChart } from './latency-chart.js';
@@ -12,25 +13,25 @@ import './styles.css';
 const wide = window.matchMedia('(min-width: 1200px)');
 const dayCount = (): number => (wide.matches ? 90 : 30);
 
-let api: Api | undefined;
+let api: ApiClient | undefined;
 let selection: Selection = readSelection();
-let shown: { bucketId: string; answer: RangeAnswer } | undefined;
+let shown: { bucketId: string; answer: GetBucketRangeStatsResponse } | undefined;
 let chart: uPlot | undefined;
 // Each load takes a ticket; an answer that arrives after a newer load started is dropped.
 let ticket = 0;
 // Said once the bucket is shown: why it is not the one the link named.
 let notice = '';
 
-const today = (): string => dayOf(api?.now() ?? Date.now());
+const today = (): string => dayOf(serviceNow());
 
 /** Where every failure ends: a refused token signs out; the rest is said where it happened. */
 function fail(error: unknown, region: HTMLElement, what: string): void {
-  if (error instanceof ServiceError && error.status === 401) {
-    signOut(`Signed out: the service no longer accepts your token (${error.message}). Sign in with a valid token.`);
+  const reason = failureText(error);
+  if (refusalStatus(error) === 401) {
+    signOut(`Signed out: the service no longer accepts your token (${reason}). Sign in with a valid token.`);
     return;
   }
-  const reason = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof ServiceError && error.status === 403 ? ' Ask an admin of its workspace for access.' : '';
+  const hint = refusalStatus(error) === 403 ? ' Ask an admin of its workspace for access.' : '';
   say(region, `Could not load ${what}: ${reason}.${hint}`, 'error');
 }
 
@@ -46,21 +47,21 @@ function signOut(message = ''): void {
 
 /** Checks the token by listing the workspaces; `resumed`: the tab already held it (a reload). */
 async function signIn(token: string, resumed: boolean): Promise<void> {
-  const candidate = new Api(token);
+  const candidate = dashboardClient(token);
   if (resumed) {
     showDashboard();
     say(page.status, 'Signing in…', 'loading');
   } else say(page.signInMessage, 'Checking the token…', 'loading');
   try {
-    const { workspaces } = await candidate.workspaces();
+    const { workspaces } = await candidate.getWorkspaces();
     saveToken(token);
     api = candidate;
     showDashboard();
     await openWorkspaces(workspaces);
   } catch (error) {
-    if (error instanceof ServiceError && error.status === 401) signOut(`That token was refused: ${error.message}.`);
+    if (refusalStatus(error) === 401) signOut(`That token was refused: ${failureText(error)}.`);
     else if (resumed) fail(error, page.status, 'the workspaces');
-    else say(page.signInMessage, error instanceof Error ? error.message : String(error), 'error');
+    else say(page.signInMessage, failureText(error), 'error');
   }
 }
 
@@ -80,7 +81,7 @@ async function openWorkspace(): Promise<void> {
   const mine = ++ticket;
   say(page.status, 'Loading the buckets…', 'loading');
   try {
-    const { buckets } = await api.buckets(selection.workspace);
+    const { buckets } = await api.getStorageBuckets(selection.workspace);
     if (mine !== ticket) return;
     const linked = selection.bucket;
     selection.bucket = fillSelect(page.bucket, buckets, linked);
@@ -112,7 +113,7 @@ async function openBucket(): Promise<void> {
   try {
     const last = today();
     const days = daysEnding(last, count);
-    const answer = await api.range(bucketId, days[0] as string, last);
+    const answer = await api.getBucketRangeStats(bucketId, { from: days[0] as string, to: last });
     if (mine !== ticket) return;
     shown = { bucketId, answer };
     const nodes = nodeHistories(answer.days);
@@ -142,10 +143,10 @@ async function openDay(asked: string): Promise<void> {
   page.daySection.hidden = false;
   page.day.value = day;
   page.dayTitle.textContent = `${day}${day === answer.to ? ' (today)' : ''}`;
-  let entries: RangeEntry[] | undefined = answer.days.find((d) => d.day === day)?.nodeStats;
+  let entries: BucketNodeStatsRangeInfo[] | undefined = answer.days.find((d) => d.day === day)?.nodeStats;
   page.dayTable.setAttribute('aria-busy', 'true');
   try {
-    entries ??= (await api.range(bucketId, day, day)).days[0]?.nodeStats ?? [];
+    entries ??= (await api.getBucketRangeStats(bucketId, { from: day, to: day })).days[0]?.nodeStats ?? [];
     if (mine !== ticket || selection.day !== day) return;
     page.dayTable.replaceChildren(renderDayTable(day, entries, day === answer.to));
   } catch (error) {
@@ -163,7 +164,7 @@ async function openLatency(bucketId: string, day: string, mine: number): Promise
   page.latencyChart.replaceChildren();
   say(page.latencyStatus, `Loading the latency of ${day}…`, 'loading');
   try {
-    const latency = await api.latency(bucketId, day);
+    const latency = await api.getBucketLatency(bucketId, { day });
     if (mine !== ticket || selection.day !== day) return;
     if (!latency.nodes.some((n) => n.latencyMs.some((v) => v !== null))) {
       say(page.latencyStatus, `No latency was measured on ${day}.`, 'empty');
@@ -206,7 +207,7 @@ window.addEventListener('hashchange', () => {
   if (!api) return;
   if (sameBucket && next.day) void openDay(next.day);
   else
-    void api.workspaces().then(
+    void api.getWorkspaces().then(
       ({ workspaces }) => openWorkspaces(workspaces),
       (error: unknown) => fail(error, page.status, 'the workspaces'),
     );

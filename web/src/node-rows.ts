@@ -1,12 +1,12 @@
-import type { RangeEntry } from './api.js';
+import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
 import { el, instantText, millis, percent, statusClass, uptimeClass } from './format.js';
 
 /** One node across the days shown: its latest entry and its entry of each day it was listed. */
 export interface NodeHistory {
   nodeId: string;
-  latest: RangeEntry;
+  latest: BucketNodeStatsRangeInfo;
   latestDay: string;
-  byDay: Map<string, RangeEntry>;
+  byDay: Map<string, BucketNodeStatsRangeInfo>;
 }
 
 function compare(a: string, b: string): number {
@@ -20,7 +20,7 @@ function compare(a: string, b: string): number {
  * @example
  * nodeHistories([{ day: '2024-01-15', nodeStats: [entry] }]) // [{ nodeId, latest: entry, byDay }]
  */
-export function nodeHistories(days: ReadonlyArray<{ day: string; nodeStats: RangeEntry[] }>): NodeHistory[] {
+export function nodeHistories(days: ReadonlyArray<{ day: string; nodeStats: BucketNodeStatsRangeInfo[] }>): NodeHistory[] {
   const nodes = new Map<string, NodeHistory>();
   for (const { day, nodeStats } of days) {
     for (const entry of nodeStats) {
@@ -37,7 +37,11 @@ export function nodeHistories(days: ReadonlyArray<{ day: string; nodeStats: Rang
 }
 
 /** What a bar says, for its tooltip (lines) and its accessible name (one sentence). */
-export function barText(day: string, entry: RangeEntry | undefined, today: string): { lines: string[]; label: string } {
+export function barText(
+  day: string,
+  entry: BucketNodeStatsRangeInfo | undefined,
+  today: string,
+): { lines: string[]; label: string } {
   if (!entry) {
     return { lines: [day, 'No data: the node was not listed this day'], label: `${day}: no data` };
   }

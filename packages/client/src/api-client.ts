@@ -1,5 +1,7 @@
-import { HttpError } from './http-error.js';
+import type { ApiClientOptions } from './client-options.js';
+import { importReportStream, type ImportReportStream, type ImportStreamOptions } from './report-stream.js';
 import { joinUrl, queryString, segment } from './request-url.js';
+import { sendRequest, type HttpMethod } from './send-request.js';
 import type {
   ActionResponse,
   AddUserToWorkspaceRequest,
@@ -13,20 +15,31 @@ import type {
   CreateUserTokenResponse,
   CreateWorkspaceRequest,
   CreateWorkspaceResponse,
-  ErrorResponse,
+  GetBucketLatencyRequest,
+  GetBucketLatencyResponse,
   GetBucketNodeStatsRequest,
   GetBucketNodeStatsResponse,
+  GetBucketRangeStatsRequest,
+  GetBucketRangeStatsResponse,
   GetBucketsResponse,
   GetTokensResponse,
+  GetWorkspaceResponse,
   GetWorkspacesResponse,
   ImportNodeRegistrationRequest,
   ImportReportsRequest,
   ImportReportsResponse,
+  NodeSigner,
+  NodeStatusRequest,
+  NodeStatusResponse,
+  RegisterNodeRequest,
+  RegisterNodeResponse,
   StorageBucketStatusResponse,
+  UpdateBucketRequest,
+  UpdateBucketResponse,
   UpdateUserRoleRequest,
+  UpdateWorkspaceRequest,
+  UpdateWorkspaceResponse,
 } from './types.js';
-
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
  * The client of the bucket statistics service, with the names and shapes of
@@ -44,8 +57,12 @@ export class ApiClient {
 
   /**
    * @param baseURL where the service answers, e.g. `https://stats.example.com` (a trailing `/` is fine).
+   * @param options a timeout, an abort signal, another `fetch`... (none: as the platform's client).
    */
-  constructor(private readonly baseURL: string) {}
+  constructor(
+    private readonly baseURL: string,
+    private readonly options: ApiClientOptions = {},
+  ) {}
 
   /**
    * Sends `Authorization: Bearer <token>` on every later call. A `null` or
@@ -78,6 +95,25 @@ export class ApiClient {
     this.makeRequest<StorageBucketStatusResponse>(`bucket/${segment(bucketId)}/status`, 'GET', null);
 
   /**
+   * The stats call for every day of a range at once, each entry with its
+   * node's id and region (what the dashboard draws).
+   *
+   * @example
+   * const { days } = await client.getBucketRangeStats(bucketId, { from: '2024-01-01', to: '2024-01-31' });
+   */
+  getBucketRangeStats = (bucketId: string, request: GetBucketRangeStatsRequest): Promise<GetBucketRangeStatsResponse> =>
+    this.makeRequest<GetBucketRangeStatsResponse>(`bucket/${segment(bucketId)}/stats/range`, 'POST', request);
+
+  /**
+   * Each node's mean latency per minute through one UTC day.
+   *
+   * @example
+   * const { nodes } = await client.getBucketLatency(bucketId, { day: '2024-01-15' });
+   */
+  getBucketLatency = (bucketId: string, request: GetBucketLatencyRequest): Promise<GetBucketLatencyResponse> =>
+    this.makeRequest<GetBucketLatencyResponse>(`bucket/${segment(bucketId)}/latency`, 'POST', request);
+
+  /**
    * Creates a bucket in a workspace where the caller is WRITE or ADMIN.
    *
    * @example
@@ -88,13 +124,24 @@ export class ApiClient {
 
   /**
    * The buckets of one workspace, or of all the caller's workspaces when
-   * `workspaceId` is left out.
+   * `workspaceId` is left out. `walletAddress` is there for the platform's
+   * signature; this service ignores it.
    *
    * @example
    * const { buckets } = await client.getStorageBuckets(workspaceId);
    */
-  getStorageBuckets = (workspaceId?: string): Promise<GetBucketsResponse> =>
-    this.makeRequest<GetBucketsResponse>('bucket', 'GET', { workspaceId });
+  getStorageBuckets = (workspaceId?: string, walletAddress?: string): Promise<GetBucketsResponse> =>
+    this.makeRequest<GetBucketsResponse>('bucket', 'GET', { workspaceId, walletAddress });
+
+  /**
+   * Changes a bucket's name and other fields (WRITE or ADMIN); `workspaceId`
+   * must be the bucket's own, since buckets do not move.
+   *
+   * @example
+   * await client.updateStorageBucket(bucketId, { name: 'invoices-2024', workspaceId, region: 'eu-west-1' });
+   */
+  updateStorageBucket = (bucketId: string, data: UpdateBucketRequest): Promise<UpdateBucketResponse> =>
+    this.makeRequest<UpdateBucketResponse>(`bucket/${segment(bucketId)}`, 'PUT', data);
 
   /**
    * Deletes a bucket with its reports and statistics (WRITE or ADMIN).
@@ -122,6 +169,34 @@ export class ApiClient {
    * const { workspaces } = await client.getWorkspaces();
    */
   getWorkspaces = (): Promise<GetWorkspacesResponse> => this.makeRequest<GetWorkspacesResponse>('workspace', 'GET', null);
+
+  /**
+   * One workspace with its members (any member may read it).
+   *
+   * @example
+   * const { workspace } = await client.getWorkspace(workspaceId);
+   */
+  getWorkspace = (id: string): Promise<GetWorkspaceResponse> =>
+    this.makeRequest<GetWorkspaceResponse>(`workspace/${segment(id)}`, 'GET', null);
+
+  /**
+   * Renames a workspace (ADMIN of the workspace).
+   *
+   * @example
+   * const { workspace } = await client.updateWorkspace(workspaceId, { name: 'Acme Europe' });
+   */
+  updateWorkspace = (id: string, request: UpdateWorkspaceRequest): Promise<UpdateWorkspaceResponse> =>
+    this.makeRequest<UpdateWorkspaceResponse>(`workspace/${segment(id)}`, 'PUT', request);
+
+  /**
+   * Deletes a workspace and its memberships (ADMIN of the workspace); one
+   * that still has buckets is refused with a 409.
+   *
+   * @example
+   * await client.deleteWorkspace(workspaceId);
+   */
+  deleteWorkspace = (id: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`workspace/${segment(id)}`, 'DELETE', null);
 
   /**
    * Makes a user a member of a workspace (ADMIN of the workspace).
@@ -214,29 +289,62 @@ export class ApiClient {
     this.makeRequest<ImportReportsResponse>('admin/reports', 'POST', request);
 
   /**
-   * The one way every call goes: `data` becomes the query string of a GET
-   * and the JSON body of anything else (a `Date` in it is sent as its ISO
-   * string). A 2xx with an empty body resolves to `null`, which no call of
-   * this service answers; the type says `T` because the platform's does.
+   * Imports a stream of reports (operator) in batches, yielding each batch
+   * once the service acknowledged it; see `importReportStream` for how
+   * refusals and outages are handled.
+   *
+   * @example
+   * for await (const batch of operator.importReportStream(reports, { batchSize: 5000 })) console.log(batch.accepted);
+   */
+  importReportStream: ImportReportStream = <T>(items: AsyncIterable<T> | Iterable<T>, options?: ImportStreamOptions<T>) =>
+    importReportStream(this.importReports, items, options);
+
+  /**
+   * A bridge node's registration: what it runs as from now on. Signed by
+   * `node.sign` instead of a bearer token.
+   *
+   * @example
+   * await client.registerNode(node, { ip: '10.0.0.5', region: 'us-east-1', provider: 'aws', version: '1.2.3', timestamp: Date.now() });
+   */
+  registerNode = (node: NodeSigner, request: RegisterNodeRequest): Promise<RegisterNodeResponse> =>
+    this.makeSignedRequest<RegisterNodeResponse>('node/register', node, request);
+
+  /**
+   * A bridge node's report on its buckets (up to 1000 entries), signed by
+   * `node.sign`; entries the service cannot store come back in `rejected`.
+   *
+   * @example
+   * const { accepted, rejected } = await client.sendNodeStatus(node, { ip, region, timestamp: Date.now(), buckets });
+   */
+  sendNodeStatus = (node: NodeSigner, request: NodeStatusRequest): Promise<NodeStatusResponse> =>
+    this.makeSignedRequest<NodeStatusResponse>('node/status', node, request);
+
+  /**
+   * The one way every bearer call goes: `data` becomes the query string of
+   * a GET and the JSON body of anything else (a `Date` in it is sent as its
+   * ISO string). A 2xx with an empty body resolves to `null`, which no call
+   * of this service answers; the type says `T` because the platform's does.
    */
   private async makeRequest<T>(path: string, method: HttpMethod, data: unknown): Promise<T> {
     const isGet = method === 'GET';
     const hasBody = !isGet && data !== undefined && data !== null;
-    const response = await fetch(joinUrl(this.baseURL, path) + (isGet ? queryString(data) : ''), {
+    return sendRequest<T>(this.options, {
       method,
+      url: joinUrl(this.baseURL, path) + (isGet ? queryString(data) : ''),
       headers: hasBody ? { ...this.headers, 'Content-Type': 'application/json' } : { ...this.headers },
       ...(hasBody && { body: JSON.stringify(data) }),
     });
-    const text = await response.text();
-    if (!response.ok) throw new HttpError(response.status, response.statusText, parseJsonOrNull(text));
-    return (text === '' ? null : JSON.parse(text)) as T;
   }
-}
 
-function parseJsonOrNull(text: string): ErrorResponse | null {
-  try {
-    return JSON.parse(text) as ErrorResponse;
-  } catch {
-    return null;
+  /** A node's call: the body serialised once, signed as those exact bytes, and sent as they are. */
+  private async makeSignedRequest<T>(path: string, node: NodeSigner, data: object): Promise<T> {
+    const body = JSON.stringify(data);
+    const headers = {
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      'X-Node-Id': node.nodeId,
+      'X-Signature': await node.sign(body),
+    };
+    return sendRequest<T>(this.options, { method: 'POST', url: joinUrl(this.baseURL, path), headers, body });
   }
 }

@@ -1,4 +1,4 @@
-import type { StorageType } from './enums.js';
+import type { EnumOrValue, StorageType } from './enums.js';
 
 /**
  * A storage bucket as listed. Fields left out at creation are `null`.
@@ -26,7 +26,7 @@ export interface StorageBucket {
 export interface CreateBucketRequest {
   name: string;
   workspaceId: string;
-  storageType?: StorageType;
+  storageType?: EnumOrValue<StorageType>;
   bucket?: string | null;
   endpoint?: string | null;
   region?: string | null;
@@ -52,4 +52,25 @@ export interface CreateBucketResponse {
 export interface GetBucketsResponse {
   success: boolean;
   buckets: StorageBucket[];
+}
+
+/**
+ * The body of `updateStorageBucket`: the fields of `createStorageBucket`.
+ * `workspaceId` must be the bucket's own (buckets do not move); an optional
+ * field left out keeps its value, `null` clears it.
+ *
+ * @example
+ * const request: UpdateBucketRequest = { name: 'invoices-2024', workspaceId, region: 'eu-west-1' };
+ */
+export type UpdateBucketRequest = CreateBucketRequest;
+
+/**
+ * The answer of `updateStorageBucket`.
+ *
+ * @example
+ * const { bucketId } = await client.updateStorageBucket(bucketId, { name: 'invoices-2024', workspaceId });
+ */
+export interface UpdateBucketResponse {
+  success: boolean;
+  bucketId: string;
 }

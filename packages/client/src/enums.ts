@@ -35,3 +35,13 @@ export enum AccessType {
   WRITE = 'WRITE',
   ADMIN = 'ADMIN',
 }
+
+/**
+ * What a request takes where an enum stands: the member, or its value as a
+ * plain string (`NodeStatusType.ONLINE` or `'ONLINE'`), since both are the
+ * same on the wire. Answers give the enum.
+ *
+ * @example
+ * const role: EnumOrValue<AccessType> = 'READ';
+ */
+export type EnumOrValue<E extends string> = E | `${E}`;

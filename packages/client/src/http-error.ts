@@ -25,6 +25,11 @@ export class HttpError extends Error {
      * between is passed on as it came.
      */
     readonly data: ErrorResponse | null,
+    /**
+     * How long the service asked the caller to wait (a 429's or 503's
+     * `Retry-After`), in milliseconds; `undefined` when it did not say.
+     */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP Error ${status}: ${statusText}`);
   }

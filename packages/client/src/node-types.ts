@@ -1,4 +1,4 @@
-import type { NodeStatusType } from './enums.js';
+import type { EnumOrValue, NodeStatusType } from './enums.js';
 
 /**
  * The body of `createNode` (operator): a bridge node and its Ed25519 public
@@ -18,19 +18,13 @@ export interface CreateNodeRequest {
 }
 
 /**
- * A bridge node as created.
+ * A bridge node as created: what `createNode` was given, with its id.
  *
  * @example
  * const node: BridgeNode = (await operator.createNode(request)).node;
  */
-export interface BridgeNode {
+export interface BridgeNode extends CreateNodeRequest {
   id: string;
-  ip: string;
-  host: string;
-  region: string;
-  provider: string;
-  version: string;
-  publicKey: string;
   createdAt: string;
 }
 
@@ -72,7 +66,7 @@ export interface ImportedReport {
   nodeId: string;
   bucketId: string;
   at: Date | string;
-  status: NodeStatusType;
+  status: EnumOrValue<NodeStatusType>;
   latencyMs?: number | null;
 }
 

@@ -2,6 +2,8 @@
 export type * from './account-types.js';
 export type * from './bucket-types.js';
 export type * from './common-types.js';
+export type * from './history-types.js';
+export type * from './node-report-types.js';
 export type * from './node-types.js';
 export type * from './stats-types.js';
 export type * from './workspace-types.js';

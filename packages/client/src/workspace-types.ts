@@ -1,4 +1,4 @@
-import type { AccessType } from './enums.js';
+import type { AccessType, EnumOrValue } from './enums.js';
 
 /**
  * The body of `createWorkspace`. A user becomes the new workspace's ADMIN;
@@ -65,7 +65,7 @@ export interface GetWorkspacesResponse {
  */
 export interface AddUserToWorkspaceRequest {
   userId: string;
-  role: AccessType;
+  role: EnumOrValue<AccessType>;
 }
 
 /**
@@ -75,5 +75,51 @@ export interface AddUserToWorkspaceRequest {
  * const request: UpdateUserRoleRequest = { role: AccessType.ADMIN };
  */
 export interface UpdateUserRoleRequest {
+  role: EnumOrValue<AccessType>;
+}
+
+/**
+ * A member of a workspace as `getWorkspace` lists them: the role, and who
+ * they are.
+ *
+ * @example
+ * const admins = workspace.users.filter((member: WorkspaceUser) => member.role === AccessType.ADMIN);
+ */
+export interface WorkspaceUser {
+  userId: string;
   role: AccessType;
+  user: { id: string; name: string; email: string };
+}
+
+/**
+ * The answer of `getWorkspace`: the workspace with its members.
+ *
+ * @example
+ * const { workspace } = await client.getWorkspace(workspaceId);
+ * console.log(workspace.name, workspace.users.length);
+ */
+export interface GetWorkspaceResponse {
+  success: boolean;
+  workspace: Workspace & { users: WorkspaceUser[] };
+}
+
+/**
+ * The body of `updateWorkspace`; without a `name` nothing changes.
+ *
+ * @example
+ * const request: UpdateWorkspaceRequest = { name: 'Acme Europe' };
+ */
+export interface UpdateWorkspaceRequest {
+  name?: string;
+}
+
+/**
+ * The answer of `updateWorkspace`: the workspace as it now is.
+ *
+ * @example
+ * const { workspace } = await client.updateWorkspace(workspaceId, { name: 'Acme Europe' });
+ */
+export interface UpdateWorkspaceResponse {
+  success: boolean;
+  workspace: Workspace;
 }

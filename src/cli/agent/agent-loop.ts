@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { HttpError } from '@flashback/bucket-stats-client';
 import { CliError } from '../cli-errors.js';
-import { ServiceError } from '../service-errors.js';
+import { serviceSaid } from '../service-failure.js';
 import { flushBuffer, type FlushResult } from './buffer-flush.js';
 import type { DiskBuffer } from './disk-buffer.js';
 import type { NodeClient, NodeRegistration, StatusEntry } from './node-client.js';
@@ -26,7 +27,7 @@ export interface AgentDeps {
   client: NodeClient;
   buffer: DiskBuffer;
   log: (line: string) => void;
-  /** Aborted: finish the send in flight, keep the buffer, return. */
+  /** Aborted: finish the cycle in flight (its send bounded by `STOP_FLUSH_MS`), keep what is left buffered, return. */
   signal: AbortSignal;
   now?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -41,15 +42,20 @@ export interface AgentSummary {
   buffered: number;
 }
 
+/**
+ * How long a stopping agent may spend sending what it measured last: a
+ * stop mid-cycle (a deploy, a reboot) should not leave the last minute's
+ * entries waiting for the next start when the service is there to take them.
+ */
+export const STOP_FLUSH_MS = 3_000;
+
 const realSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
 
-function cycleLine(cycle: number, entries: readonly StatusEntry[], flush: FlushResult | undefined, buffered: number): string {
+function cycleLine(cycle: number, entries: readonly StatusEntry[], flush: FlushResult, buffered: number): string {
   const online = entries.filter((e) => e.status === 'ONLINE').length;
   const probed = `probed ${entries.length} buckets (${online} ONLINE, ${entries.length - online} OFFLINE)`;
-  const sent = flush
-    ? `sent ${flush.sent}, accepted ${flush.accepted}, duplicates ${flush.duplicates}, rejected ${flush.rejected}`
-    : 'sent 0 (stopping)';
-  const failure = flush?.failure ? `; not delivered: ${flush.failure}` : '';
+  const sent = `sent ${flush.sent}, accepted ${flush.accepted}, duplicates ${flush.duplicates}, rejected ${flush.rejected}`;
+  const failure = flush.failure ? `; not delivered: ${flush.failure}` : '';
   return `cycle ${cycle}: ${probed}; ${sent}, buffered ${buffered}${failure}`;
 }
 
@@ -79,8 +85,8 @@ export async function runAgent(settings: AgentSettings, deps: AgentDeps): Promis
       );
       return true;
     } catch (error) {
-      if (error instanceof ServiceError && error.status === 400) throw new CliError(`registration refused: ${error.message}`);
-      deps.log(`registration failed (${(error as Error).message}); trying again next cycle`);
+      if (error instanceof HttpError && error.status === 400) throw new CliError(`registration refused: ${serviceSaid(error)}`);
+      deps.log(`registration failed (${serviceSaid(error)}); trying again next cycle`);
       return false;
     }
   };
@@ -99,19 +105,18 @@ export async function runAgent(settings: AgentSettings, deps: AgentDeps): Promis
     if (!registered) registered = await register();
     const entries = await probeAll();
     await deps.buffer.append(entries);
-    const flush = deps.signal.aborted
-      ? undefined
-      : await flushBuffer(deps.client, deps.buffer, {
-          ip: registration.ip,
-          region: registration.region,
-          log: deps.log,
-          signal: deps.signal,
-          ...(settings.maxEntriesPerRequest !== undefined && { maxEntriesPerRequest: settings.maxEntriesPerRequest }),
-        });
+    // Stopped while probing: what was just measured is still sent, within STOP_FLUSH_MS.
+    const flush = await flushBuffer(deps.client, deps.buffer, {
+      ip: registration.ip,
+      region: registration.region,
+      log: deps.log,
+      signal: deps.signal.aborted ? AbortSignal.timeout(STOP_FLUSH_MS) : deps.signal,
+      ...(settings.maxEntriesPerRequest !== undefined && { maxEntriesPerRequest: settings.maxEntriesPerRequest }),
+    });
     deps.log(cycleLine(summary.cycles, entries, flush, deps.buffer.size));
     summary.cycles++;
-    summary.sent += flush?.sent ?? 0;
-    summary.accepted += flush?.accepted ?? 0;
+    summary.sent += flush.sent;
+    summary.accepted += flush.accepted;
     if (deps.signal.aborted) break;
     await sleep(Math.max(0, started + settings.intervalMs - now()), deps.signal);
   }

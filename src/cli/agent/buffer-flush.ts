@@ -1,4 +1,5 @@
-import { isTransient, ServiceError } from '../service-errors.js';
+import { HttpError } from '@flashback/bucket-stats-client';
+import { isServiceFailure, serviceSaid } from '../service-failure.js';
 import type { DiskBuffer } from './disk-buffer.js';
 import type { NodeClient } from './node-client.js';
 
@@ -28,8 +29,8 @@ export interface FlushOptions {
  * (unreachable, 5xx, 429, a 401 while the operator fixes the node's key or
  * clock) may pass later, so the entries stay buffered.
  */
-function isPermanent(error: unknown): error is ServiceError {
-  return error instanceof ServiceError && (error.status === 400 || error.status === 413);
+function isPermanent(error: unknown): error is HttpError {
+  return error instanceof HttpError && (error.status === 400 || error.status === 413);
 }
 
 /**
@@ -56,11 +57,11 @@ export async function flushBuffer(client: NodeClient, buffer: DiskBuffer, option
         for (const r of answer.rejected) options.log(`rejected bucket ${r.bucketId} at ${r.createdAt}: ${r.message}`);
       } catch (error) {
         if (!isPermanent(error)) {
-          if (!isTransient(error) && !(error instanceof ServiceError)) throw error;
-          result.failure = (error as Error).message;
+          if (!isServiceFailure(error)) throw error;
+          result.failure = serviceSaid(error);
           break;
         }
-        options.log(`dropped ${chunk.length} entries the service refused: ${error.message}`);
+        options.log(`dropped ${chunk.length} entries the service refused: ${serviceSaid(error)}`);
       }
       buffer.drop(chunk.length);
       if (options.signal?.aborted) break;

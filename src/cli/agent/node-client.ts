@@ -1,18 +1,21 @@
 import { sign, type KeyObject } from 'node:crypto';
-import type { Static } from '@sinclair/typebox';
 import type {
-  BucketStatusEntry,
+  ApiClient,
+  NodeSigner,
   NodeStatusRequest,
   NodeStatusResponse,
   RegisterNodeRequest,
-} from '../../http/schemas/node-report-schemas.js';
-import { requestJson, serviceUrl } from '../http-json.js';
+  RegisterNodeResponse,
+} from '@flashback/bucket-stats-client';
+import type { Static } from '@sinclair/typebox';
+import type { BucketStatusEntry } from '../../http/schemas/node-report-schemas.js';
+import { cliClient } from '../cli-client.js';
 
 /** What a node registers (`POST /node/register` without its timestamp). */
 export type NodeRegistration = Omit<RegisterNodeRequest, 'timestamp'>;
 /** One bucket's state as a node saw it at `createdAt`. */
 export type StatusEntry = Static<typeof BucketStatusEntry>;
-export type StatusAnswer = Static<typeof NodeStatusResponse>;
+export type StatusAnswer = NodeStatusResponse;
 
 export interface NodeClientOptions {
   /** The service's base URL. */
@@ -22,8 +25,6 @@ export interface NodeClientOptions {
   /** Milliseconds since the epoch; the source of each request's `timestamp`. */
   now?: () => number;
   fetch?: typeof fetch;
-  /** Per request; default 30 s. */
-  timeoutMs?: number;
 }
 
 /**
@@ -37,10 +38,10 @@ export function signBody(body: string, privateKey: KeyObject): string {
 }
 
 /**
- * A bridge node's side of api.md's "Signed node requests": each body gets a
- * `timestamp` greater than the last one this client sent, is signed as the
- * exact bytes sent, and goes out with `X-Node-Id` and `X-Signature`. Errors
- * are `ServiceError` / `ServiceUnreachableError`.
+ * A bridge node as it talks to the service: its key signs, and each body
+ * gets a `timestamp` greater than the last one it sent (api.md's "Signed
+ * node requests"); the calls go through the service's client
+ * (`registerNode`, `sendNodeStatus`), whose errors they throw.
  *
  * @example
  * const node = new NodeClient({ serviceUrl: 'http://127.0.0.1:3000', nodeId, privateKey });
@@ -49,19 +50,24 @@ export function signBody(body: string, privateKey: KeyObject): string {
  */
 export class NodeClient {
   private lastTimestamp = 0;
+  private readonly client: ApiClient;
+  private readonly signer: NodeSigner;
 
-  constructor(private readonly options: NodeClientOptions) {}
+  constructor(private readonly options: NodeClientOptions) {
+    this.client = cliClient(options.serviceUrl, options.fetch);
+    this.signer = { nodeId: options.nodeId, sign: (body) => signBody(body, options.privateKey) };
+  }
 
   get nodeId(): string {
     return this.options.nodeId;
   }
 
-  register(registration: NodeRegistration): Promise<{ success: boolean; message: string }> {
-    return this.send('/node/register', registration);
+  register(registration: NodeRegistration): Promise<RegisterNodeResponse> {
+    return this.client.registerNode(this.signer, { ...registration, timestamp: this.nextTimestamp() });
   }
 
   sendStatus(status: Omit<NodeStatusRequest, 'timestamp'>): Promise<StatusAnswer> {
-    return this.send('/node/status', status);
+    return this.client.sendNodeStatus(this.signer, { ...status, timestamp: this.nextTimestamp() });
   }
 
   /** Now, or one more than the last timestamp when the clock has not moved (or went back). */
@@ -69,17 +75,5 @@ export class NodeClient {
     const now = Math.floor((this.options.now ?? Date.now)());
     this.lastTimestamp = now > this.lastTimestamp ? now : this.lastTimestamp + 1;
     return this.lastTimestamp;
-  }
-
-  private send<T>(path: string, fields: object): Promise<T> {
-    const body = JSON.stringify({ ...fields, timestamp: this.nextTimestamp() });
-    return requestJson<T>({
-      method: 'POST',
-      url: serviceUrl(this.options.serviceUrl, path),
-      headers: { 'x-node-id': this.options.nodeId, 'x-signature': signBody(body, this.options.privateKey) },
-      body,
-      ...(this.options.fetch && { fetch: this.options.fetch }),
-      ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
-    });
   }
 }

@@ -1,21 +1,13 @@
-import type { Static } from '@sinclair/typebox';
+import { StorageType, type EnumOrValue, type StorageBucket } from '@flashback/bucket-stats-client';
 import { Option, type Command } from 'commander';
-import {
-  STORAGE_TYPES,
-  type CreateBucketResponse,
-  type GetBucketsResponse,
-  type StorageBucket,
-} from '../../http/schemas/bucket-schemas.js';
-import type { ActionResponse } from '../../http/schemas/common-schemas.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { formatTable, orDash } from '../output-table.js';
-import { segment } from '../service-client.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
 interface CreateOptions {
   workspace: string;
   name: string;
-  storageType?: string;
+  storageType?: EnumOrValue<StorageType>;
   bucket?: string;
   endpoint?: string;
   region?: string;
@@ -35,13 +27,17 @@ export function registerBucketCommands(program: Command, context: CommandContext
     .description('create a bucket in a workspace')
     .requiredOption('--workspace <workspaceId>', 'the workspace it belongs to')
     .requiredOption('--name <name>', "the bucket's name in the service")
-    .addOption(new Option('--storage-type <type>', 'the storage behind it (the service defaults to S3)').choices(STORAGE_TYPES))
+    .addOption(
+      new Option('--storage-type <type>', 'the storage behind it (the service defaults to S3)').choices(
+        Object.values(StorageType),
+      ),
+    )
     .option('--bucket <bucket>', "the bucket's name at the storage provider")
     .option('--endpoint <url>', 'the storage endpoint')
     .option('--region <region>', 'the storage region')
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: CreateOptions, command: Command) => {
-      const answer = await context.service(command).post<Static<typeof CreateBucketResponse>>('/bucket', {
+      const answer = await context.service(command).createStorageBucket({
         name: options.name,
         workspaceId: options.workspace,
         ...(options.storageType !== undefined && { storageType: options.storageType }),
@@ -57,12 +53,11 @@ export function registerBucketCommands(program: Command, context: CommandContext
     .option('--workspace <workspaceId>', 'only this workspace')
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: { workspace?: string; json?: boolean }, command: Command) => {
-      const query = options.workspace === undefined ? '' : `?workspaceId=${encodeURIComponent(options.workspace)}`;
-      const answer = await context.service(command).get<Static<typeof GetBucketsResponse>>(`/bucket${query}`);
+      const answer = await context.service(command).getStorageBuckets(options.workspace);
       if (options.json) return context.out(JSON.stringify(answer, null, 2));
       if (answer.buckets.length === 0) return context.out('no buckets');
       context.out(
-        formatTable<Static<typeof StorageBucket>>(
+        formatTable<StorageBucket>(
           [
             { header: 'id', cell: (b) => b.id },
             { header: 'name', cell: (b) => b.name },
@@ -83,7 +78,7 @@ export function registerBucketCommands(program: Command, context: CommandContext
     .argument('<bucketId>', 'the bucket')
     .option('--json', JSON_OPTION_HELP)
     .action(async (bucketId: string, options: { json?: boolean }, command: Command) => {
-      const answer = await context.service(command).delete<Static<typeof ActionResponse>>(`/bucket/${segment(bucketId)}`);
+      const answer = await context.service(command).deleteStorageBucket(bucketId);
       context.print(options.json, answer, `deleted bucket ${bucketId}`);
     });
 }

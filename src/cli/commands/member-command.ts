@@ -1,10 +1,7 @@
-import type { Static } from '@sinclair/typebox';
 import { Option, type Command } from 'commander';
 import { ROLES, type Role } from '../../auth/roles.js';
-import type { ActionResponse } from '../../http/schemas/common-schemas.js';
 import { UsageError } from '../cli-errors.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
-import { segment } from '../service-client.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
 interface MemberOptions {
@@ -25,7 +22,6 @@ const roleOption = (help: string): Option => new Option('--role <role>', help).c
  */
 export function registerMemberCommands(program: Command, context: CommandContext): void {
   const member = program.command('member').description("a workspace's members and their roles (workspace ADMIN)");
-  const memberPath = (o: MemberOptions): string => `/workspace/${segment(o.workspace)}/users`;
 
   const withTarget = (command: Command): Command =>
     withServiceOptions(command)
@@ -37,9 +33,7 @@ export function registerMemberCommands(program: Command, context: CommandContext
     .addOption(roleOption("the new member's role").default('READ'))
     .action(async (options: MemberOptions, command: Command) => {
       const role = options.role ?? 'READ';
-      const answer = await context
-        .service(command)
-        .post<Static<typeof ActionResponse>>(memberPath(options), { userId: options.user, role });
+      const answer = await context.service(command).addUserToWorkspace(options.workspace, { userId: options.user, role });
       context.print(options.json, answer, `added user ${options.user} to workspace ${options.workspace} as ${role}`);
     });
 
@@ -49,15 +43,13 @@ export function registerMemberCommands(program: Command, context: CommandContext
       if (options.role === undefined) throw new UsageError(`member set needs --role (${ROLES.join(', ')})`);
       const answer = await context
         .service(command)
-        .put<Static<typeof ActionResponse>>(`${memberPath(options)}/${segment(options.user)}`, { role: options.role });
+        .updateWorkspaceUserRole(options.workspace, options.user, { role: options.role });
       context.print(options.json, answer, `user ${options.user} is now ${options.role} in workspace ${options.workspace}`);
     });
 
   withTarget(member.command('remove').description('remove a member from a workspace')).action(
     async (options: MemberOptions, command: Command) => {
-      const answer = await context
-        .service(command)
-        .delete<Static<typeof ActionResponse>>(`${memberPath(options)}/${segment(options.user)}`);
+      const answer = await context.service(command).removeUserFromWorkspace(options.workspace, options.user);
       context.print(options.json, answer, `removed user ${options.user} from workspace ${options.workspace}`);
     },
   );

@@ -1,18 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { Static } from '@sinclair/typebox';
+import type { CreateNodeRequest } from '@flashback/bucket-stats-client';
 import type { Command } from 'commander';
-import type { CreateNodeResponse } from '../../http/schemas/node-schemas.js';
 import { CliError } from '../cli-errors.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
-interface CreateOptions {
-  ip: string;
-  host: string;
-  region: string;
-  provider: string;
-  version: string;
-  publicKey: string;
+/** The node's fields as options, `publicKey` being the file that holds the key. */
+interface CreateOptions extends CreateNodeRequest {
   json?: boolean;
 }
 
@@ -51,7 +45,7 @@ export function registerNodeCommands(program: Command, context: CommandContext):
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: CreateOptions, command: Command) => {
       const publicKey = await readTextFile(options.publicKey, 'the public key');
-      const answer = await context.service(command).post<Static<typeof CreateNodeResponse>>('/admin/nodes', {
+      const answer = await context.service(command).createNode({
         ip: options.ip,
         host: options.host,
         region: options.region,

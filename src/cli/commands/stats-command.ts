@@ -1,8 +1,7 @@
+import type { BucketNodeStatsDailyInfo } from '@flashback/bucket-stats-client';
 import type { Command } from 'commander';
-import type { BucketNodeStatsDailyInfo, GetBucketNodeStatsResponse } from '../../http/schemas/stats-schemas.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { formatTable, orDash, type Column } from '../output-table.js';
-import { segment } from '../service-client.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
 const STATS_COLUMNS: ReadonlyArray<Column<BucketNodeStatsDailyInfo>> = [
@@ -48,9 +47,7 @@ export function registerStatsCommand(program: Command, context: CommandContext):
     .option('--json', JSON_OPTION_HELP)
     .action(async (bucketId: string, options: { day?: string; json?: boolean }, command: Command) => {
       const day = options.day ?? utcDay(context.io.now());
-      const answer = await context
-        .service(command)
-        .post<GetBucketNodeStatsResponse>(`/bucket/${segment(bucketId)}/stats`, { day });
+      const answer = await context.service(command).getBucketNodeStats(bucketId, { day });
       if (options.json) return context.out(JSON.stringify(answer, null, 2));
       if (answer.nodeStats.length === 0) return context.out(`no node reported on bucket ${bucketId} by the end of ${day}`);
       context.out(formatStatsTable(answer.nodeStats));

@@ -1,9 +1,5 @@
-import type { Static } from '@sinclair/typebox';
 import type { Command } from 'commander';
-import type { CreateTokenResponse } from '../../http/schemas/account-schemas.js';
-import type { ActionResponse } from '../../http/schemas/common-schemas.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
-import { segment } from '../service-client.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
 /**
@@ -23,12 +19,10 @@ export function registerTokenCommands(program: Command, context: CommandContext)
     .option('--expires <time>', 'when it stops working: RFC 3339 with an offset, e.g. 2025-01-01T00:00:00Z')
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: { user: string; name: string; expires?: string; json?: boolean }, command: Command) => {
-      const answer = await context
-        .service(command)
-        .post<Static<typeof CreateTokenResponse>>(`/admin/users/${segment(options.user)}/tokens`, {
-          name: options.name,
-          ...(options.expires !== undefined && { expiresAt: options.expires }),
-        });
+      const answer = await context.service(command).createUserToken(options.user, {
+        name: options.name,
+        ...(options.expires !== undefined && { expiresAt: options.expires }),
+      });
       context.print(
         options.json,
         answer,
@@ -41,7 +35,7 @@ export function registerTokenCommands(program: Command, context: CommandContext)
     .argument('<tokenId>', 'the id shown when the token was created')
     .option('--json', JSON_OPTION_HELP)
     .action(async (tokenId: string, options: { json?: boolean }, command: Command) => {
-      const answer = await context.service(command).delete<Static<typeof ActionResponse>>(`/token/${segment(tokenId)}`);
+      const answer = await context.service(command).revokeToken(tokenId);
       context.print(options.json, answer, `revoked token ${tokenId}`);
     });
 }

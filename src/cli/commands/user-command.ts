@@ -1,6 +1,4 @@
-import type { Static } from '@sinclair/typebox';
 import type { Command } from 'commander';
-import type { CreateUserResponse } from '../../http/schemas/account-schemas.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { JSON_OPTION_HELP } from './option-help.js';
 
@@ -19,9 +17,7 @@ export function registerUserCommands(program: Command, context: CommandContext):
     .requiredOption('--name <name>', "the user's display name")
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: { email: string; name: string; json?: boolean }, command: Command) => {
-      const answer = await context
-        .service(command)
-        .post<Static<typeof CreateUserResponse>>('/admin/users', { email: options.email, name: options.name });
+      const answer = await context.service(command).createUser({ email: options.email, name: options.name });
       context.print(options.json, answer, `created user ${answer.user.id} (${answer.user.email})`);
     });
 }

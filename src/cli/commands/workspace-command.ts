@@ -1,11 +1,8 @@
-import type { Static } from '@sinclair/typebox';
+import type { WorkspaceWithRole } from '@flashback/bucket-stats-client';
 import type { Command } from 'commander';
-import type { CreateWorkspaceResponse, GetWorkspacesResponse } from '../../http/schemas/workspace-schemas.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { formatTable } from '../output-table.js';
 import { JSON_OPTION_HELP } from './option-help.js';
-
-type Workspace = Static<typeof GetWorkspacesResponse>['workspaces'][number];
 
 /**
  * `fbstats workspace create --name N [--owner ID]` and `fbstats workspace list`.
@@ -24,7 +21,7 @@ export function registerWorkspaceCommands(program: Command, context: CommandCont
     .option('--owner <userId>', 'the owning user (required with the operator token)')
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: { name: string; owner?: string; json?: boolean }, command: Command) => {
-      const answer = await context.service(command).post<Static<typeof CreateWorkspaceResponse>>('/workspace', {
+      const answer = await context.service(command).createWorkspace({
         name: options.name,
         ...(options.owner !== undefined && { ownerId: options.owner }),
       });
@@ -35,11 +32,11 @@ export function registerWorkspaceCommands(program: Command, context: CommandCont
     .description("list the caller's workspaces with the caller's role (every workspace for the operator)")
     .option('--json', JSON_OPTION_HELP)
     .action(async (options: { json?: boolean }, command: Command) => {
-      const answer = await context.service(command).get<Static<typeof GetWorkspacesResponse>>('/workspace');
+      const answer = await context.service(command).getWorkspaces();
       if (options.json) return context.out(JSON.stringify(answer, null, 2));
       if (answer.workspaces.length === 0) return context.out('no workspaces');
       context.out(
-        formatTable<Workspace>(
+        formatTable<WorkspaceWithRole>(
           [
             { header: 'id', cell: (w) => w.id },
             { header: 'role', cell: (w) => w.role },

@@ -1,14 +1,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import type { ApiClient, ImportedBatch } from '@flashback/bucket-stats-client';
 import { CliError } from '../cli-errors.js';
-import type { ServiceClient } from '../service-client.js';
-import { ServiceError, ServiceUnreachableError } from '../service-errors.js';
-import { sendBatch, type PendingReport } from './batch-sender.js';
+import { failureText, isServiceFailure, serviceSaid } from '../service-failure.js';
 import { lineParserFor } from './import-format.js';
 import type { ImportProgress } from './import-progress.js';
 import { hashPrefix, loadImportState, removeImportState, saveImportState, type ImportTotals } from './import-state.js';
 import { readLines } from './line-reader.js';
 import { RejectionMemo } from './rejection-memo.js';
+import type { ImportReport } from './report-line.js';
 
 export interface ImportOptions {
   file: string;
@@ -16,7 +16,7 @@ export interface ImportOptions {
   statePath: string;
   /** Reports per `POST /admin/reports` (the service takes at most 10 000). */
   batchSize: number;
-  client: ServiceClient;
+  client: ApiClient;
   progress: ImportProgress;
   /** When aborted, the import stops after the batch in flight, keeping its state. */
   signal?: AbortSignal;
@@ -34,6 +34,12 @@ export interface ImportResult {
   seconds: number;
   /** False when interrupted; the state file then holds where to resume. */
   complete: boolean;
+}
+
+/** A report with the line it came from, so that a refusal can name the line. */
+interface PendingReport {
+  line: number;
+  report: ImportReport;
 }
 
 interface StartPoint {
@@ -69,9 +75,7 @@ function stoppedBy(error: unknown, savedLine: number): unknown {
     savedLine > 0
       ? `lines up to ${savedLine} are imported; run the same command again to resume after it`
       : 'nothing was imported';
-  if (error instanceof ServiceError) return new CliError(`${error.message} (HTTP ${error.status}); ${rerun}`);
-  if (error instanceof ServiceUnreachableError) return new CliError(`${error.message}; ${rerun}`);
-  return error;
+  return isServiceFailure(error) ? new CliError(`${failureText(error)}; ${rerun}`) : error;
 }
 
 /**
@@ -99,9 +103,9 @@ export async function importReportFile(options: ImportOptions): Promise<ImportRe
   const totals = { ...start.totals };
   const memo = new RejectionMemo();
   const startedAt = now();
-  let batch: PendingReport[] = [];
   let done = { offset: start.offset, line: start.line };
   let savedLine = start.line;
+  let fileRead = false;
   const rate = (): number => (1000 * (totals.linesRead - start.totals.linesRead)) / Math.max(1, now() - startedAt);
   const result = (complete: boolean): ImportResult => ({
     totals,
@@ -116,41 +120,51 @@ export async function importReportFile(options: ImportOptions): Promise<ImportRe
     progress.warn(`line ${line}: ${message}`);
   };
 
-  const flush = async (): Promise<void> => {
-    const outcome = await sendBatch(options.client, batch, {
-      memo,
-      onRetry: (reason, waitMs) => progress.warn(`${reason}; retrying in ${(waitMs / 1000).toFixed(1)} s`),
-    }).catch((error: unknown) => {
-      throw stoppedBy(error, savedLine);
-    });
-    for (const { line, message } of outcome.refused.sort((a, b) => a.line - b.line)) bad(line, message);
-    totals.accepted += outcome.accepted;
-    totals.duplicates += outcome.duplicates;
-    batch = [];
+  /** The file's reports from where this run starts; bad lines are reported as they are read and left out. */
+  async function* pendingReports(): AsyncGenerator<PendingReport> {
+    for await (const line of readLines(file, { start: start.offset, firstLine: start.line + 1 })) {
+      hash.update(line.raw);
+      totals.linesRead++;
+      // Before the report goes: the batch it completes is acknowledged before this generator resumes.
+      done = { offset: line.end, line: line.number };
+      const parsed = parser.parse(line);
+      if ('problem' in parsed) bad(line.number, parsed.problem);
+      else if ('report' in parsed) {
+        const refused = memo.check(parsed.report);
+        if (refused === undefined) yield { line: line.number, report: parsed.report };
+        else bad(line.number, refused);
+      }
+    }
+    fileRead = true;
+  }
+
+  /** Counts an acknowledged batch and saves how far the import got. */
+  const acknowledged = async (batch: ImportedBatch<PendingReport>): Promise<void> => {
+    for (const { item, message } of batch.refused.sort((a, b) => a.item.line - b.item.line)) bad(item.line, message);
+    totals.accepted += batch.accepted;
+    totals.duplicates += batch.duplicates;
     await saveImportState(statePath, { version: 1, ...done, prefixSha256: hash.copy().digest('hex'), totals });
     savedLine = done.line;
     progress.step({ ...done, totals, linesPerSecond: rate() });
   };
 
+  const batches = options.client.importReportStream(pendingReports(), {
+    batchSize: options.batchSize,
+    toReport: (pending) => pending.report,
+    retry: { onRetry: (error, waitMs) => progress.warn(`${serviceSaid(error)}; retrying in ${(waitMs / 1000).toFixed(1)} s`) },
+    // The service names only the first bad entry of a batch: what it said is applied to the rest.
+    onRefused: (pending, refusal) => memo.learn(pending.report, refusal.field, refusal.message),
+    precheck: (pending) => memo.check(pending.report),
+  });
   progress.start(size, start.offset);
   try {
-    for await (const line of readLines(file, { start: start.offset, firstLine: start.line + 1 })) {
-      hash.update(line.raw);
-      totals.linesRead++;
-      const parsed = parser.parse(line);
-      if ('problem' in parsed) bad(line.number, parsed.problem);
-      else if ('report' in parsed) {
-        const refused = memo.check(parsed.report);
-        if (refused === undefined) batch.push({ line: line.number, report: parsed.report });
-        else bad(line.number, refused);
-      }
-      done = { offset: line.end, line: line.number };
-      if (batch.length >= options.batchSize) {
-        await flush();
-        if (options.signal?.aborted) return result(false);
-      }
+    for await (const batch of batches) {
+      await acknowledged(batch);
+      // A stop asked for meanwhile takes effect here, between batches; the last batch of the file completes the import.
+      if (options.signal?.aborted && !fileRead) return result(false);
     }
-    if (batch.length > 0) await flush();
+  } catch (error) {
+    throw stoppedBy(error, savedLine);
   } finally {
     progress.stop();
   }

@@ -43,7 +43,7 @@ function requireEd25519Pem(pem: string): string {
 }
 
 /** Operator calls for bridge nodes: creating them, and importing their history. */
-export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
+export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config, credentials }) => {
   app.post(
     '/admin/nodes',
     {
@@ -67,6 +67,7 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       };
       requireOperator(principalOf(request));
       const record = await store.nodes.create(node, clock.now());
+      credentials.forget('node', record.id);
       return reply.status(201).send({
         success: true,
         node: { id: record.id, ...node, createdAt: formatInstant(record.created_at) },

@@ -15,7 +15,7 @@ import {
 import { errorResponses } from '../schemas/common-schemas.js';
 
 /** Operator calls that create users and issue their tokens. */
-export const adminUserRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock }) => {
+export const adminUserRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, credentials }) => {
   app.post(
     '/admin/users',
     {
@@ -59,7 +59,9 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       if (!(await store.users.find(userId))) throw ApiError.notFound(`no user ${userId}`);
       requireOperator(principalOf(request));
       const secret = generateToken();
-      const token = await store.tokens.create(userId, name, hashToken(secret), expiresAt, now);
+      const hash = hashToken(secret);
+      const token = await store.tokens.create(userId, name, hash, expiresAt, now);
+      credentials.forget('token', hash);
       return reply.status(201).send({ success: true, tokenId: token.id, token: secret });
     },
   );

@@ -1,11 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireBucketRole, requireWorkspaceRole } from '../../auth/access.js';
-import type { BucketRecord } from '../../store/bucket-store.js';
+import { WorkspaceGoneError, type BucketRecord } from '../../store/bucket-store.js';
 import { formatInstant } from '../../time/instant.js';
+import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
 import { optionalName, requireName } from '../input.js';
-import { CreateBucketRequest, CreateBucketResponse, GetBucketsQuery, GetBucketsResponse } from '../schemas/bucket-schemas.js';
+import {
+  CreateBucketRequest,
+  CreateBucketResponse,
+  GetBucketsQuery,
+  GetBucketsResponse,
+  UpdateBucketRequest,
+  UpdateBucketResponse,
+  workspaceOfFilter,
+} from '../schemas/bucket-schemas.js';
 import { ActionResponse, errorResponses } from '../schemas/common-schemas.js';
 import { BucketParams } from '../schemas/stats-schemas.js';
 
@@ -22,7 +31,7 @@ function bucketOut(b: BucketRecord) {
   };
 }
 
-/** Buckets: created in a workspace by its WRITE/ADMIN members, listed by any member. */
+/** Buckets: created, updated and deleted in a workspace by its WRITE/ADMIN members, listed by any member. */
 export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock }) => {
   app.post(
     '/bucket',
@@ -43,10 +52,12 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
       const region = optionalName('region', body.region);
       const workspaceId = body.workspaceId.toLowerCase();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'WRITE');
-      const bucket = await store.buckets.create(
-        { name, workspaceId, storageType: body.storageType ?? 'S3', bucket: bucketName, endpoint, region },
-        clock.now(),
-      );
+      const bucket = await store.buckets
+        .create({ name, workspaceId, storageType: body.storageType ?? 'S3', bucket: bucketName, endpoint, region }, clock.now())
+        .catch((error: unknown) => {
+          // Deleted between the access check and the insert (see WorkspaceStore.deleteIfEmpty).
+          throw error instanceof WorkspaceGoneError ? ApiError.notFound(error.message) : error;
+        });
       return reply.status(201).send({ success: true, bucketId: bucket.id });
     },
   );
@@ -57,7 +68,9 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
       config: { access: 'user' },
       schema: {
         summary: 'List storage buckets',
-        description: 'The buckets of one workspace, or of every workspace the caller belongs to when workspaceId is left out.',
+        description:
+          'The buckets of one workspace, or of every workspace the caller belongs to when workspaceId is left out, empty ' +
+          'or "undefined" (as the platform\'s getStorageBuckets() sends it, with a walletAddress that is ignored).',
         tags: ['buckets'],
         querystring: GetBucketsQuery,
         response: { 200: GetBucketsResponse, ...errorResponses(400, 401, 403, 404, 429) },
@@ -65,7 +78,7 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
     },
     async (request) => {
       const principal = principalOf(request);
-      const workspaceId = request.query.workspaceId?.toLowerCase();
+      const workspaceId = workspaceOfFilter(request.query.workspaceId);
       let workspaceIds: string[] | null;
       if (workspaceId !== undefined) {
         await requireWorkspaceRole(store, principal, workspaceId, 'READ');
@@ -74,6 +87,45 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
         workspaceIds = principal.kind === 'operator' ? null : (await store.workspaces.listFor(principal.userId)).map((w) => w.id);
       }
       return { success: true, buckets: (await store.buckets.list(workspaceIds)).map(bucketOut) };
+    },
+  );
+
+  app.put(
+    '/bucket/:bucketId',
+    {
+      config: { access: 'user' },
+      schema: {
+        summary: 'Update a storage bucket',
+        description:
+          "The platform's updateStorageBucket (WRITE or ADMIN): the fields of POST /bucket. workspaceId must be the " +
+          "bucket's own (buckets do not move); an optional field left out keeps its value, null clears it.",
+        tags: ['buckets'],
+        params: BucketParams,
+        body: UpdateBucketRequest,
+        response: { 200: UpdateBucketResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
+      },
+    },
+    async (request) => {
+      const bucketId = request.params.bucketId.toLowerCase();
+      const { body } = request;
+      const changes = {
+        name: requireName('name', body.name),
+        storageType: body.storageType,
+        bucket: body.bucket === undefined ? undefined : optionalName('bucket', body.bucket),
+        endpoint: body.endpoint === undefined ? undefined : optionalName('endpoint', body.endpoint),
+        region: body.region === undefined ? undefined : optionalName('region', body.region),
+      };
+      const workspaceId = body.workspaceId.toLowerCase();
+      const bucket = await store.buckets.find(bucketId);
+      if (!bucket) throw ApiError.notFound(`no bucket ${bucketId}`);
+      if (bucket.workspace_id !== workspaceId) {
+        throw ApiError.badRequest(
+          "workspaceId must be the bucket's own workspace: buckets do not move; create one in the other workspace instead",
+        );
+      }
+      await requireBucketRole(store, principalOf(request), bucketId, 'WRITE');
+      if (!(await store.buckets.update(bucketId, changes))) throw ApiError.notFound(`no bucket ${bucketId}`);
+      return { success: true, bucketId };
     },
   );
 

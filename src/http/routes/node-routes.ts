@@ -42,7 +42,7 @@ function bodyTimestamp(body: unknown): number | undefined {
  * bad credential answers before a too-large or malformed body does (only a
  * body over the limit, which is never read, cannot have its signature checked).
  */
-export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config }) => {
+export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, config, credentials, budgets }) => {
   // The node named by X-Node-Id, from onRequest to the handler.
   const signers = new WeakMap<FastifyRequest, NodeSigner>();
 
@@ -62,7 +62,8 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     if (header(request, 'x-signature') === undefined) {
       throw ApiError.unauthorized('missing X-Signature header: send the base64 Ed25519 signature of the exact body bytes');
     }
-    const node = UUID.test(nodeId) ? await store.nodes.signer(nodeId.toLowerCase()) : undefined;
+    const id = nodeId.toLowerCase();
+    const node = UUID.test(id) ? await credentials.find('node', id, () => store.nodes.signer(id)) : undefined;
     if (!node) throw ApiError.unauthorized(`unknown node ${JSON.stringify(nodeId.slice(0, 64))} in X-Node-Id`);
     signers.set(request, node);
   }
@@ -76,6 +77,7 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     if (!hasValidSignature(bytes, header(request, 'x-signature') as string, node.public_key)) {
       throw ApiError.unauthorized(`X-Signature is not a valid Ed25519 signature of this body by node ${node.id}`);
     }
+    budgets.verified(request);
     return stream;
   }
 

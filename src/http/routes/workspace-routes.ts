@@ -1,36 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireWorkspaceRole } from '../../auth/access.js';
-import { LastAdminError } from '../../store/last-admin-error.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
 import { requireName } from '../input.js';
 import { ActionResponse, errorResponses } from '../schemas/common-schemas.js';
 import {
-  AddUserToWorkspaceRequest,
   CreateWorkspaceRequest,
   CreateWorkspaceResponse,
+  GetWorkspaceResponse,
   GetWorkspacesResponse,
-  MemberParams,
-  UpdateUserRoleRequest,
+  UpdateWorkspaceRequest,
+  UpdateWorkspaceResponse,
   WorkspaceParams,
 } from '../schemas/workspace-schemas.js';
 
-const memberErrors = errorResponses(400, 401, 403, 404, 409, 413, 415, 429);
-
-/** A workspace must keep someone who can manage it: the store refuses, in the transaction that writes. */
-async function keepingAnAdmin(change: () => Promise<boolean>): Promise<boolean> {
-  try {
-    return await change();
-  } catch (error) {
-    if (error instanceof LastAdminError) {
-      throw ApiError.conflict("this is the workspace's last ADMIN; make another member ADMIN first");
-    }
-    throw error;
-  }
-}
-
-/** Workspaces and their members. */
+/** Workspaces: created by any user, read by their members, renamed and deleted by their ADMINs (members: `workspaceMemberRoutes`). */
 export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock }) => {
   app.post(
     '/workspace',
@@ -79,75 +64,73 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
   );
 
-  app.post(
-    '/workspace/:workspaceId/users',
+  app.get(
+    '/workspace/:workspaceId',
     {
       config: { access: 'user' },
       schema: {
-        summary: 'Add a user to a workspace',
+        summary: 'A workspace with its members',
+        description: "The platform's getWorkspace; any member may read it.",
         tags: ['workspaces'],
         params: WorkspaceParams,
-        body: AddUserToWorkspaceRequest,
-        response: { 200: ActionResponse, ...memberErrors },
+        response: { 200: GetWorkspaceResponse, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
     async (request) => {
       const workspaceId = request.params.workspaceId.toLowerCase();
-      const userId = request.body.userId.toLowerCase();
-      await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
-      if (!(await store.users.find(userId))) throw ApiError.notFound(`no user ${userId}`);
-      if (!(await store.workspaces.addMember(workspaceId, userId, request.body.role))) {
-        throw ApiError.conflict(
-          `user ${userId} is already a member; change the role with PUT /workspace/${workspaceId}/users/${userId}`,
-        );
-      }
-      return { success: true };
+      const workspace = await requireWorkspaceRole(store, principalOf(request), workspaceId, 'READ');
+      const users = await store.workspaces.members(workspaceId);
+      return { success: true, workspace: { id: workspace.id, name: workspace.name, users } };
     },
   );
 
   app.put(
-    '/workspace/:workspaceId/users/:userId',
+    '/workspace/:workspaceId',
     {
       config: { access: 'user' },
       schema: {
-        summary: "Change a member's role",
+        summary: 'Rename a workspace',
+        description: "The platform's updateWorkspace (ADMIN of the workspace); without a name nothing changes.",
         tags: ['workspaces'],
-        params: MemberParams,
-        body: UpdateUserRoleRequest,
-        response: { 200: ActionResponse, ...memberErrors },
+        params: WorkspaceParams,
+        body: UpdateWorkspaceRequest,
+        response: { 200: UpdateWorkspaceResponse, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
       },
     },
     async (request) => {
       const workspaceId = request.params.workspaceId.toLowerCase();
-      const userId = request.params.userId.toLowerCase();
-      await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
-      if (!(await store.workspaces.roleOf(workspaceId, userId)))
-        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
-      if (!(await keepingAnAdmin(() => store.workspaces.setRole(workspaceId, userId, request.body.role))))
-        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
-      return { success: true };
+      const name = request.body.name === undefined ? undefined : requireName('name', request.body.name);
+      const workspace = await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
+      if (name !== undefined && !(await store.workspaces.rename(workspaceId, name))) {
+        throw ApiError.notFound(`no workspace ${workspaceId}`);
+      }
+      return { success: true, workspace: { id: workspace.id, name: name ?? workspace.name } };
     },
   );
 
   app.delete(
-    '/workspace/:workspaceId/users/:userId',
+    '/workspace/:workspaceId',
     {
       config: { access: 'user' },
       schema: {
-        summary: 'Remove a member from a workspace',
+        summary: 'Delete a workspace and its memberships',
+        description: "The platform's deleteWorkspace (ADMIN of the workspace); one that still has buckets is a 409.",
         tags: ['workspaces'],
-        params: MemberParams,
-        response: { 200: ActionResponse, ...memberErrors },
+        params: WorkspaceParams,
+        response: { 200: ActionResponse, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429) },
       },
     },
     async (request) => {
       const workspaceId = request.params.workspaceId.toLowerCase();
-      const userId = request.params.userId.toLowerCase();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
-      if (!(await store.workspaces.roleOf(workspaceId, userId)))
-        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
-      if (!(await keepingAnAdmin(() => store.workspaces.removeMember(workspaceId, userId))))
-        throw ApiError.notFound(`user ${userId} is not a member of workspace ${workspaceId}`);
+      const deletion = await store.workspaces.deleteIfEmpty(workspaceId);
+      if (deletion.outcome === 'missing') throw ApiError.notFound(`no workspace ${workspaceId}`);
+      if (deletion.outcome === 'has buckets') {
+        const buckets = deletion.buckets === 1 ? '1 bucket' : `${deletion.buckets} buckets`;
+        throw ApiError.conflict(
+          `workspace ${workspaceId} still has ${buckets}; delete its buckets first (buckets do not move between workspaces)`,
+        );
+      }
       return { success: true };
     },
   );

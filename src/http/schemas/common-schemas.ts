@@ -1,8 +1,11 @@
 import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
+/** A UUID in any case, as a regular expression without anchors. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
 /** Any UUID, in any case; handlers lowercase it. */
 export const Id = Type.String({
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  pattern: `^${UUID_PATTERN}$`,
   description: 'A UUID (matched case-insensitively)',
   examples: ['3f2c8a4e-5b1d-4e8f-9a7c-1d2e3f4a5b6c'],
 });
