@@ -13,6 +13,7 @@ import { deleteUnderLoadRow, writeBenchmarkRow, writeBenchmarks, type StoreFigur
 import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-load.js';
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
+import { ensureWrk } from './wrk-load.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -266,6 +267,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
 }
 
 const kinds = (options.store ?? '').split(',');
+ensureWrk(log);
 if (options.only === 'delete-under-load') {
   for (const kind of kinds) {
     const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
