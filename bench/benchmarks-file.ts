@@ -49,7 +49,7 @@ function rows(f: StoreFigures): string[][] {
     ],
     [
       'Ingest (signed entries/s vs plain INSERTs)',
-      `${fixed(ingestRatio)} (${Math.round(f.ingest.entriesPerSecond)} / ${Math.round(f.ingest.baseline)}; ${f.ingest.requests} requests, ${f.ingest.failures} failed)`,
+      `${fixed(ingestRatio)} (${Math.round(f.ingest.entriesPerSecond)} / ${Math.round(f.ingest.baseline)}; ${f.ingest.requests} requests, ${f.ingest.failures} failed; the signing load generator used ${fixed(f.ingest.generatorCores)} of a core)`,
       `≥ ${ingestGoal}`,
       verdict(ingestRatio >= ingestGoal),
     ],

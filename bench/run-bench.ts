@@ -211,6 +211,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
       entriesPerSecond: mean(ingestRounds.map((r) => r.entriesPerSecond)),
       requests: ingestRounds.reduce((sum, r) => sum + r.requests, 0),
       failures: ingestRounds.reduce((sum, r) => sum + r.failures, 0),
+      generatorCores: mean(ingestRounds.map((r) => r.generatorCores)),
     };
     const ingestBaseline = mean(ingestRounds.map((r) => r.baseline));
 
