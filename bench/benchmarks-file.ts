@@ -26,20 +26,21 @@ function rows(f: StoreFigures): string[][] {
   const todayRatio = f.today.requestsPerSecond / f.today.baseline;
   const historyRatio = f.history.denseMedianMs / f.history.sparseMedianMs;
   const ingestRatio = f.ingest.entriesPerSecond / f.ingest.baseline;
-  const ingestGoal = f.kind === 'sqlite' ? 0.25 : 0.2;
+  // Issue 16's goals.
+  const ingestGoal = f.kind === 'sqlite' ? 0.4 : 0.3;
   const rssMb = f.peakRssBytes / 2 ** 20;
   return [
     [
-      'Closed day (req/s vs bare node:http)',
+      'Closed day (req/s vs bare node:http, both driven by wrk)',
       `${fixed(closedRatio)} (${Math.round(f.closed.requestsPerSecond)} / ${Math.round(f.closed.baseline)}; p50 ${f.closed.p50Ms} ms, p99 ${f.closed.p99Ms} ms; ${f.closed.non2xx + f.closed.errors} errors; rounds ${roundsOf(f.closed)})`,
-      '≥ 0.6',
-      verdict(closedRatio >= 0.6),
+      '≥ 0.5',
+      verdict(closedRatio >= 0.5),
     ],
     [
       'Current day, reports arriving',
       `${fixed(todayRatio)} (${Math.round(f.today.requestsPerSecond)} / ${Math.round(f.today.baseline)}; p50 ${f.today.p50Ms} ms, p99 ${f.today.p99Ms} ms; ${f.today.liveReports} live reports; rounds ${roundsOf(f.today)})`,
-      '≥ 0.3',
-      verdict(todayRatio >= 0.3),
+      '≥ 0.35',
+      verdict(todayRatio >= 0.35),
     ],
     [
       'History independence (1 440 vs 1 report/node/day, first query, median of 7 days)',
