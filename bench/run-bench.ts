@@ -126,7 +126,8 @@ function startService(databaseUrl: string): Promise<Child> {
       PORT: String(SERVICE_PORT),
       FLASHBACK_ADMIN_TOKEN: 'bench-operator-token-0123456789',
       RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
+      // As `npm start` runs it: a log line per request (src/http/request-log.ts).
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       DATA_DIR: 'bench-data',
     },
     `${SERVICE_URL}/readyz`,
