@@ -14,6 +14,8 @@ import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-loa
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
 import { ensureWrk } from './wrk-load.js';
+import { scaleBench } from './scale-bench.js';
+import { writeScaleSection } from './scale-table.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -23,6 +25,10 @@ const { values: options } = parseArgs({
     'soak-seconds': { type: 'string', default: '60' },
     // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load'.
     only: { type: 'string' },
+    // The million-series bench alone (issue 16, item 3): npm run bench -- --scale [--series 10000,100000] [--minutes 10].
+    scale: { type: 'boolean', default: false },
+    series: { type: 'string', default: '10000,100000,1000000' },
+    minutes: { type: 'string', default: '10' },
   },
 });
 const SECONDS = Number(options.seconds);
@@ -219,23 +225,37 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
 }
 
 const kinds = (options.store ?? '').split(',');
-ensureWrk(log);
-if (options.only === 'delete-under-load') {
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+if (options.scale) {
+  const sizes = (options.series ?? '').split(',').map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 10))
+    throw new Error(`--series takes counts of series, not ${options.series}`);
   for (const kind of kinds) {
-    const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
-    writeBenchmarkRow('BENCHMARKS.md', kind, row);
-    process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    for (const series of sizes) {
+      // Each row is written as soon as it is measured: a long run stopped midway keeps what it measured.
+      const table = writeScaleSection('BENCHMARKS.md', [await scaleBench(kind, series, Number(options.minutes), log)], {
+        command,
+        machine,
+      });
+      process.stdout.write(`${table}\n`);
+    }
   }
-} else if (options.only !== undefined) {
-  throw new Error(`--only takes delete-under-load, not ${JSON.stringify(options.only)}`);
 } else {
-  const figures: StoreFigures[] = [];
-  for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const table = writeBenchmarks('BENCHMARKS.md', figures, {
-    command,
-    machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  });
-  process.stdout.write(`${table}\n`);
+  ensureWrk(log);
+  if (options.only === 'delete-under-load') {
+    for (const kind of kinds) {
+      const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
+      writeBenchmarkRow('BENCHMARKS.md', kind, row);
+      process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    }
+  } else if (options.only !== undefined) {
+    throw new Error(`--only takes delete-under-load, not ${JSON.stringify(options.only)}`);
+  } else {
+    const figures: StoreFigures[] = [];
+    for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
+    const table = writeBenchmarks('BENCHMARKS.md', figures, { command, machine });
+    process.stdout.write(`${table}\n`);
+  }
 }
 rmSync(BENCH_DATA_DIR, { recursive: true, force: true });
