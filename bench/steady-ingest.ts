@@ -84,6 +84,8 @@ export async function steadyIngest(baseUrl: string, fleet: ScaleFleet, durationM
     due++;
     chains[n] = (chains[n] as Promise<void>).then(() => send(n, bucketIds, sample));
   }
+  // The run lasts its whole time (the stats calls alongside too), then the answers still due are waited for.
+  await sleep(Math.max(0, start + durationMs - Date.now()));
   await Promise.race([Promise.all(chains), sleep(DRAIN_MS)]);
   clearInterval(sampler);
   // What is still queued is not sent; it stays unanswered (Infinity: too late).
