@@ -1,7 +1,9 @@
 import { startChild, type Child } from './child-process.js';
 import { BENCH_DATA_DIR } from './fresh-database.js';
 
-const SERVICE_PORT = 4310;
+// BENCH_PORT: another port, when two benches share a machine (4310 taken by the other's service
+// would answer this one's /readyz).
+const SERVICE_PORT = Number(process.env.BENCH_PORT ?? 4310);
 
 /** Where the service started by `startService` listens. */
 export const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;

@@ -43,7 +43,11 @@ export async function scaleBench(
       `service started, RSS ${mib(startBytes)}; ${minutes} min of steady ingest (${Math.round(series / 60)} entries/s) and stats calls`,
     );
     const rssSamples: number[] = [];
-    const sampler = setInterval(() => rssSamples.push(service.rss()), 1000);
+    let exited = false;
+    const sampler = setInterval(() => {
+      if (service.process.exitCode !== null || exited) exited = true;
+      else rssSamples.push(service.rss());
+    }, 1000);
     const day = new Date().toISOString().slice(0, 10);
     const randomBucket = (): string =>
       `${SERVICE_URL}/bucket/${seeded.buckets[Math.floor(Math.random() * seeded.buckets.length)]}/stats`;
@@ -60,6 +64,7 @@ export async function scaleBench(
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
+    if (exited) throw new Error(`the service exited during the run (code ${service.process.exitCode})`);
     const ingest = ingestFigures(run, series / 60, minutes * 60);
     log(
       `ingest: rate ${ingest.held ? 'held' : 'NOT held'}, p50 ${ingest.p50Ms} ms, p99 ${ingest.p99Ms} ms, ` +
