@@ -45,8 +45,11 @@ export async function scaleBench(
     const rssSamples: number[] = [];
     let exited = false;
     const sampler = setInterval(() => {
-      if (service.process.exitCode !== null || exited) exited = true;
-      else rssSamples.push(service.rss());
+      try {
+        rssSamples.push(service.rss());
+      } catch {
+        exited = true; // its /proc entry is gone
+      }
     }, 1000);
     const day = new Date().toISOString().slice(0, 10);
     const randomBucket = (): string =>
