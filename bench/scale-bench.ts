@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { openStore } from '../src/store/store.js';
 import { SERVICE_URL, startService } from './bench-service.js';
 import { USER_TOKEN } from './bench-fleet.js';
@@ -54,6 +55,7 @@ export async function scaleBench(
     const day = new Date().toISOString().slice(0, 10);
     const randomBucket = (): string =>
       `${SERVICE_URL}/bucket/${seeded.buckets[Math.floor(Math.random() * seeded.buckets.length)]}/stats`;
+    const loadAverage = loadavg()[0] ?? NaN;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const stats = pacedLoad(
@@ -82,6 +84,7 @@ export async function scaleBench(
       series,
       buckets: seeded.buckets.length,
       minutes,
+      loadAverage,
       seededReports: seeded.reports,
       seedSeconds: seeded.seedSeconds,
       ingest,

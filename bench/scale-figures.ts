@@ -37,6 +37,8 @@ export interface ScaleFigures {
   series: number;
   buckets: number;
   minutes: number;
+  /** The machine's 1-minute load average when the steady phase began (other tenants of its cores). */
+  loadAverage: number;
   seededReports: number;
   seedSeconds: number;
   ingest: IngestFigures;

@@ -42,7 +42,7 @@ export function scaleRow(f: ScaleFigures, date: string): string {
     `${mb(f.rss.startBytes)} / ${mb(f.rss.endBytes)} / ${mb(f.rss.peakBytes)} MB`,
     `${Math.round(f.storeBytes / f.series)} / ${(f.storeBytes / f.reports).toFixed(1)} B (${mb(f.storeBytes)} MB, ${f.reports} reports)`,
     `${f.generatorCores.toFixed(2)} core`,
-    `${misses.length === 0 ? 'met' : `**not met**: ${misses.join(', ')}`} (${f.minutes} min, ${date})`,
+    `${misses.length === 0 ? 'met' : `**not met**: ${misses.join(', ')}`} (${f.minutes} min, load ${f.loadAverage.toFixed(1)}, ${date})`,
   ].join(' | ')} |`;
 }
 
@@ -81,7 +81,7 @@ export function writeScaleSection(path: string, figures: ScaleFigures[], context
     '',
     '### Scale: a million series (issue 16)',
     '',
-    `Last run on ${date}, ${context.machine}, with \`${context.command}\` (each row says its own duration and date).`,
+    `Last run on ${date}, ${context.machine}, with \`${context.command}\` (each row says its own duration, the machine's load average when it began, and its date).`,
     `For S series: ${SCALE_NODES} nodes, S/${SCALE_NODES} buckets, every node serving every bucket; a fresh store seeded through`,
     `\`store.reports.ingest\` with one report an hour per series for the last ${HISTORY_HOURS} h; then the built service`,
     '(`dist/server.js`, as `npm start` runs it, `LOG_LEVEL=info`, no rate limit) takes every series reporting once a minute',
