@@ -14,6 +14,8 @@ export function summaryFromRow(row: Selectable<DailyRollupTable>): DaySummary {
     latencySum: row.latency_sum,
     latencyCount: row.latency_count,
     reportCount: row.report_count,
+    downSpans: null,
+    latencies: null,
   };
 }
 
