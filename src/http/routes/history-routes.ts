@@ -5,10 +5,9 @@ import { bucketRangeStats, MAX_RANGE_DAYS } from '../../stats/bucket-range-stats
 import { dayWindow } from '../../stats/daily-node-stats.js';
 import { roundHalfUp2 } from '../../stats/rounding.js';
 import type { MinuteLatency } from '../../store/stats-store.js';
-import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
-import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
+import { dayText, requireDay, requireDaySpan, requireNotAfterToday } from '../day-span-input.js';
 import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
@@ -19,23 +18,6 @@ import {
   type NodeLatencySeries,
 } from '../schemas/history-schemas.js';
 import { BucketParams } from '../schemas/stats-schemas.js';
-
-const dayText = (day: number): string => formatInstant(day * DAY_MS).slice(0, 10);
-
-/** The UTC day of a request field, or a 400 naming the field and the forms it takes. */
-function requireDay(field: string, text: string): number {
-  const day = parseDay(text);
-  if (day === undefined) {
-    throw ApiError.badRequest(
-      `${field} must be a date (2024-01-15) or an RFC 3339 date-time (2024-01-15T00:00:00.000Z); got ${JSON.stringify(text.slice(0, 64))}`,
-    );
-  }
-  return day;
-}
-
-function requireNotAfterToday(field: string, day: number, now: number): void {
-  if (day > dayOf(now)) throw ApiError.badRequest(`${field} ${dayText(day)} is after the current UTC day`);
-}
 
 /** An entry of the range answer: the stats call's fields, plus the node's id and region. */
 function rangeEntry(e: NodeDayEntry) {
@@ -77,17 +59,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       },
     },
     async (request) => {
-      const from = requireDay('from', request.body.from);
-      const to = requireDay('to', request.body.to);
-      if (from > to) throw ApiError.badRequest(`from ${dayText(from)} is after to ${dayText(to)}`);
       const now = clock.now();
-      requireNotAfterToday('to', to, now);
-      const span = to - from + 1;
-      if (span > MAX_RANGE_DAYS) {
-        throw ApiError.badRequest(
-          `from ${dayText(from)} to ${dayText(to)} spans ${span} days; at most ${MAX_RANGE_DAYS} may be asked`,
-        );
-      }
+      const { fromDay: from, toDay: to } = requireDaySpan(request.body, now);
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
 
