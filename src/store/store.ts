@@ -9,6 +9,7 @@ import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteStoreLock } from './sqlite/store-lock.js';
 import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
+import { MaintenanceStore } from './maintenance-store.js';
 import { NodeStore } from './node-store.js';
 import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { dayOf } from '../time/instant.js';
@@ -33,6 +34,8 @@ export interface Store {
   nodes: NodeStore;
   reports: ReportStore;
   stats: StatsStore;
+  /** Maintenance windows of buckets, with every past version. */
+  maintenance: MaintenanceStore;
   /** Told after each committed change, for caches of derived answers. */
   events: StoreEvents;
   /** Whether the database answers (readiness). */
@@ -137,6 +140,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     nodes,
     reports: new ReportStore(commit.write, events),
     stats: new StatsStore(db, nodes, events),
+    maintenance: new MaintenanceStore(db),
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
