@@ -28,11 +28,15 @@ export interface NodeProfile {
 
 /** What answering a bucket's day needs from a store; every store provides it. */
 export interface StatsSource {
-  /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
+  /**
+   * The rollups of every series of `bucketId` for days `fromDay..toDay`;
+   * their detail (down spans, latencies) may be left out (null).
+   */
   seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
   /**
-   * One series' rollups of days `fromDay..day` and its raw reports of `day`
-   * around the instant `from`, all read in one snapshot of the store.
+   * One series' rollups of days `fromDay..day`, with their detail, and its
+   * raw reports of `day` around the instant `from`, all read in one snapshot
+   * of the store.
    */
   seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */

@@ -10,7 +10,7 @@ import {
 
 /** What answering a span of days needs from a store. */
 export interface RangeStatsSource extends Pick<StatsSource, 'seriesAhead' | 'nodeProfiles'> {
-  /** The rollups of every series of `bucketId` for days `fromDay..toDay`, read in one go. */
+  /** The rollups of every series of `bucketId` for days `fromDay..toDay`, with their detail, read in one go. */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
 }
 
