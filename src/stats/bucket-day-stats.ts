@@ -1,7 +1,7 @@
 import { DAY_MS } from '../time/instant.js';
 import type { DaySummary } from './day-summary.js';
 import { nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
-import { listedNodeDays, lookbackDays, rollupsOfDay } from './listed-node-days.js';
+import { listedNodeDays, lookbackDays, rollupsOfDay, type ListedNodeDays } from './listed-node-days.js';
 import type { Report } from './node-status.js';
 import { nodeStatsStableUntil } from './stable-until.js';
 
@@ -28,11 +28,15 @@ export interface NodeProfile {
 
 /** What answering a bucket's day needs from a store; every store provides it. */
 export interface StatsSource {
-  /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
+  /**
+   * The rollups of every series of `bucketId` for days `fromDay..toDay`;
+   * their detail (down spans, latencies) may be left out (null).
+   */
   seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
   /**
-   * One series' rollups of days `fromDay..day` and its raw reports of `day`
-   * around the instant `from`, all read in one snapshot of the store.
+   * One series' rollups of days `fromDay..day`, with their detail, and its
+   * raw reports of `day` around the instant `from`, all read in one snapshot
+   * of the store.
    */
   seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
@@ -149,7 +153,25 @@ export async function dayAnswer(
   settings: StatsSettings,
   options: DayAnswerOptions = {},
 ): Promise<DayAnswer> {
-  const { window, nodes, aheadJoinsAt } = await listedNodeDays(source, series, day, now, settings);
+  return answerListed(source, await listedNodeDays(source, series, day, now, settings), now, options);
+}
+
+/**
+ * `dayAnswer` from the day's listed nodes (`listedNodeDays`), for a caller
+ * that needs the listing for more than the numbers (the range call's
+ * latency quantiles).
+ *
+ * @example
+ * const listed = await listedNodeDays(store.stats, series, day, now, settings);
+ * const { entries } = await answerListed(store.stats, listed, now);
+ */
+export async function answerListed(
+  source: Pick<StatsSource, 'nodeProfiles'>,
+  listed: ListedNodeDays,
+  now: number,
+  options: DayAnswerOptions = {},
+): Promise<DayAnswer> {
+  const { window, nodes, aheadJoinsAt } = listed;
   const dayEnd = window.start + DAY_MS;
   const closed = window.end === dayEnd;
   // The answer is looked at until `limit` at most, and never past the day's end.

@@ -143,3 +143,22 @@ export class LatencySketch {
     return sketch;
   }
 }
+
+/** The latency quantiles the SLA figures publish (`sla.md`). */
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/**
+ * p50, p95 and p99 of a sketch, not rounded (rounding to 2 decimals could
+ * take a small latency out of the 1 % `sla.md` allows); all null for an
+ * empty sketch or none (a day whose rollup has no detail).
+ *
+ * @example
+ * percentilesOf(sketch) // { p50: 20.03, p95: 35.2, p99: 88.1 }
+ */
+export function percentilesOf(sketch: LatencySketch | null): LatencyPercentiles {
+  return { p50: sketch?.quantile(0.5) ?? null, p95: sketch?.quantile(0.95) ?? null, p99: sketch?.quantile(0.99) ?? null };
+}

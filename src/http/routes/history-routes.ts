@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireBucketRole } from '../../auth/access.js';
-import type { NodeDayEntry } from '../../stats/bucket-day-stats.js';
-import { bucketRangeStats, MAX_RANGE_DAYS } from '../../stats/bucket-range-stats.js';
+import { bucketRangeStats, MAX_RANGE_DAYS, type RangeDayEntry } from '../../stats/bucket-range-stats.js';
 import { dayWindow } from '../../stats/daily-node-stats.js';
 import { roundHalfUp2 } from '../../stats/rounding.js';
 import type { MinuteLatency } from '../../store/stats-store.js';
@@ -19,9 +18,10 @@ import {
 } from '../schemas/history-schemas.js';
 import { BucketParams } from '../schemas/stats-schemas.js';
 
-/** An entry of the range answer: the stats call's fields, plus the node's id and region. */
-function rangeEntry(e: NodeDayEntry) {
-  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e) };
+/** An entry of the range answer: the stats call's fields, plus the node's id and region and the latency percentiles. */
+function rangeEntry(e: RangeDayEntry) {
+  const { p50, p95, p99 } = e.latencyPercentiles;
+  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e), p50_latency_ms: p50, p95_latency_ms: p95, p99_latency_ms: p99 };
 }
 
 /** Groups the store's per-minute sums by node, in the store's order (node, then minute). */
@@ -51,7 +51,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
         description:
           `The daily statistics of every UTC day from \`from\` to \`to\` (both included, at most ${MAX_RANGE_DAYS} days, ` +
           'not after the current UTC day): each day holds exactly the entries `POST /bucket/{bucketId}/stats` answers ' +
-          "for it, with each node's id and region added. Only members of the bucket's workspace may ask.",
+          "for it, with each node's id and region and the day's latency percentiles added. Only members of the bucket's workspace may ask.",
         tags: ['stats'],
         params: BucketParams,
         body: GetBucketRangeStatsRequest,

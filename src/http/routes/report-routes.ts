@@ -4,6 +4,7 @@ import { requireBucketRole } from '../../auth/access.js';
 import { lookbackDays } from '../../stats/bucket-day-stats.js';
 import { bucketPeriodReport } from '../../stats/bucket-period-report.js';
 import type { DaySpan } from '../../stats/incidents.js';
+import { maintenanceOf } from '../../stats/maintenance.js';
 import type { MaintenanceOf } from '../../stats/period-report.js';
 import { dayOf, formatInstant } from '../../time/instant.js';
 import type { AppContext } from '../app-context.js';
@@ -39,15 +40,16 @@ function reportTypeOf(accept: string | undefined): ReportType {
  */
 export const reportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats }) => {
   const reports = new ReportCache(store.events, lookbackDays(stats));
-  const maintenanceOf = async (_bucketId: string): Promise<MaintenanceOf> => () => [];
 
   /** Validates, checks access, and answers the period's report (kept or computed). */
   const periodReport = async (bucketId: string, body: { from: string; to: string }, principal: ReturnType<typeof principalOf>) => {
     const now = clock.now();
     const period: DaySpan = requireDaySpan(body, now);
     await requireBucketRole(store, principal, bucketId, 'READ');
-    const report = await reports.report(bucketId, period, dayOf(now), async () =>
-      bucketPeriodReport(store.stats, bucketId, period, now, stats, await maintenanceOf(bucketId)),
+    const versions = await store.maintenance.versions(bucketId);
+    const maintenance: MaintenanceOf = (nodeId, from, to) => maintenanceOf(versions, nodeId, from, to);
+    const report = await reports.report(bucketId, period, dayOf(now), versions, () =>
+      bucketPeriodReport(store.stats, bucketId, period, now, stats, maintenance),
     );
     return { report, now };
   };
