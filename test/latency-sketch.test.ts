@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { LatencySketch } from '../src/stats/latency-sketch.js';
+import { quantileAcceptable } from './helpers/quantile-rule.js';
 
 const QUANTILES = [0, 0.01, 0.25, 0.5, 0.75, 0.95, 0.99, 1];
-
-/** `sla.md`'s rule: some xᵢ with ⌊q(n−1)⌋+1 ≤ i ≤ ⌈qn⌉ (1-based) lies within 1 % of v; zeros exact. */
-function acceptable(v: number, sorted: readonly number[], q: number): boolean {
-  const n = sorted.length;
-  const low = Math.floor(q * (n - 1)) + 1;
-  const high = Math.max(low, Math.ceil(q * n));
-  for (let i = low; i <= high; i++) {
-    const x = sorted[i - 1] as number;
-    if (Math.abs(v - x) <= 0.01 * x) return true;
-  }
-  return false;
-}
 
 // Latencies as the API takes them (0 to one hour, fractions allowed), bunched so that ranks fall on repeats.
 const latency = fc.oneof(
@@ -41,7 +30,7 @@ describe('LatencySketch', () => {
         assert.equal(sketch.count, values.length);
         for (const q of QUANTILES) {
           const v = sketch.quantile(q) as number;
-          assert.ok(acceptable(v, sorted, q), `q=${q}: ${v} for ${JSON.stringify(sorted)}`);
+          assert.ok(quantileAcceptable(v, sorted, q), `q=${q}: ${v} for ${JSON.stringify(sorted)}`);
         }
       }),
       { numRuns: 500 },
