@@ -42,7 +42,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
   const reports = new ReportCache(store.events, lookbackDays(stats));
 
   /** Validates, checks access, and answers the period's report (kept or computed). */
-  const periodReport = async (bucketId: string, body: { from: string; to: string }, principal: ReturnType<typeof principalOf>) => {
+  const periodReport = async (
+    bucketId: string,
+    body: { from: string; to: string },
+    principal: ReturnType<typeof principalOf>,
+  ) => {
     const now = clock.now();
     const period: DaySpan = requireDaySpan(body, now);
     await requireBucketRole(store, principal, bucketId, 'READ');
