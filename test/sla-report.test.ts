@@ -4,6 +4,8 @@ import { createMember, importReports, stage, createNode, type ImportedReport } f
 import { quantileAcceptable } from './helpers/quantile-rule.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
+import type { GetBucketIncidentsResponse, GetBucketReportResponse } from '../src/http/schemas/report-schemas.js';
+import type { GetBucketNodeStatsResponse } from '../src/http/schemas/stats-schemas.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const MINUTE = 60_000;
@@ -58,7 +60,7 @@ for (const kind of STORE_KINDS) {
     it("gives sla.md's worked example exactly", async () => {
       const response = await report({ from: '2024-01-15', to: '2024-01-15' });
       assert.equal(response.statusCode, 200, response.body);
-      const body = response.json();
+      const body = response.json<GetBucketReportResponse>();
       assert.deepEqual(body.bucket, {
         countedMs: 86_400_000,
         onlineMs: 84_660_000,
@@ -69,6 +71,7 @@ for (const kind of STORE_KINDS) {
         incidents: 0,
       });
       const [node] = body.nodes;
+      assert.ok(node);
       const { p50_latency_ms, p95_latency_ms, p99_latency_ms, ...rest } = node;
       assert.deepEqual(rest, {
         nodeId,
@@ -88,14 +91,14 @@ for (const kind of STORE_KINDS) {
         avg_latency_ms: 17.44,
         daysWithoutDetail: [],
       });
-      const latencies = [...Array(360).fill(10), ...Array(1049).fill(20)];
+      const latencies = [...Array<number>(360).fill(10), ...Array<number>(1049).fill(20)];
       for (const [q, v] of [
         [0.5, p50_latency_ms],
         [0.95, p95_latency_ms],
         [0.99, p99_latency_ms],
       ] as const) {
         assert.ok(quantileAcceptable(v, latencies, q), `p${q * 100} = ${v}`);
-        assert.ok(Math.abs(v - 20) <= 0.2, `p${q * 100} = ${v}, not 20 within 1 %`);
+        assert.ok(v !== null && Math.abs(v - 20) <= 0.2, `p${q * 100} = ${v}, not 20 within 1 %`);
       }
 
       const incidents = await t.call({
@@ -105,7 +108,7 @@ for (const kind of STORE_KINDS) {
         token,
       });
       assert.equal(incidents.statusCode, 200, incidents.body);
-      assert.deepEqual(incidents.json().incidents, [
+      assert.deepEqual(incidents.json<GetBucketIncidentsResponse>().incidents, [
         {
           nodeId,
           host: 'n1.example.net',
@@ -121,8 +124,9 @@ for (const kind of STORE_KINDS) {
 
       // The daily call is unchanged by the window.
       const daily = await t.call({ method: 'POST', url: `/bucket/${bucketId}/stats`, payload: { day: '2024-01-15' }, token });
-      assert.equal(daily.json().nodeStats[0].perc_uptime, 97.99);
-      assert.equal(daily.json().nodeStats[0].avg_latency_ms, 17.44);
+      const [entry] = daily.json<GetBucketNodeStatsResponse>().nodeStats;
+      assert.equal(entry?.perc_uptime, 97.99);
+      assert.equal(entry?.avg_latency_ms, 17.44);
     });
 
     it('answers CSV: a header line of field names, one line per node', async () => {
@@ -175,7 +179,7 @@ for (const kind of STORE_KINDS) {
         for (const url of [`/bucket/${bucketId}/report`, `/bucket/${UNKNOWN_ID}/incidents`]) {
           const response = await t.call({ method: 'POST', url, payload: body, token: stranger.token });
           assert.equal(response.statusCode, 400, `${url} ${JSON.stringify(body)}: ${response.body}`);
-          assert.equal(response.json().success, false);
+          assert.equal(response.json<{ success: boolean }>().success, false);
         }
       }
       assert.equal((await t.call({ method: 'POST', url: `/bucket/not-a-uuid/report`, payload: {}, token })).statusCode, 400);

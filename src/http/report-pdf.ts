@@ -30,7 +30,7 @@ export function durationText(ms: number): string {
 }
 
 const pct = (value: number | null): string => (value === null ? '–' : `${value.toFixed(2)} %`);
-const ms = (value: number | null): string => (value === null ? '–' : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
+const ms = (value: number | null): string => (value === null ? '–' : value.toFixed(value < 10 ? 2 : 1));
 const at = (iso: string | null): string => (iso === null ? 'ongoing' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`);
 
 interface Column {
@@ -39,16 +39,22 @@ interface Column {
   align?: 'left' | 'right';
 }
 
+/** `text` cut to fit `width` points in the current font, ending in an ellipsis when cut. */
+function fitted(doc: PDFKit.PDFDocument, text: string, width: number): string {
+  if (doc.widthOfString(text) <= width) return text;
+  let cut = text;
+  while (cut.length > 0 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
 function tableRow(doc: PDFKit.PDFDocument, columns: Column[], cells: string[], y: number, bold = false): void {
   let x = MARGIN;
   doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7.5);
   columns.forEach((column, i) => {
-    doc.text(cells[i] ?? '', x + 2, y + 2, {
-      width: column.width - 4,
-      align: column.align ?? 'left',
-      lineBreak: false,
-      ellipsis: true,
-    });
+    // One line per cell, placed by hand: PDFKit would wrap at hyphens (host names) instead.
+    const text = fitted(doc, cells[i] ?? '', column.width - 4);
+    const left = column.align === 'right' ? x + column.width - 2 - doc.widthOfString(text) : x + 2;
+    doc.text(text, left, y + 2, { lineBreak: false });
     x += column.width;
   });
 }
@@ -159,17 +165,18 @@ export function reportPdf(input: PdfReportInput): Promise<Buffer> {
   let y = y0 + 80;
   doc.font('Helvetica-Bold').fontSize(11).fillColor(INK).text(`Nodes (${report.nodes.length})`, MARGIN, y);
   y += 15;
+  // Widths add up to the page's 515 pt between the margins.
   const nodeColumns: Column[] = [
-    { title: 'Host', width: 118 },
-    { title: 'IP', width: 70 },
-    { title: 'Version', width: 38 },
+    { title: 'Host', width: 112 },
+    { title: 'IP', width: 58 },
+    { title: 'Version', width: 32 },
     { title: 'Availability', width: 48, align: 'right' },
     { title: 'Uptime', width: 42, align: 'right' },
-    { title: 'Downtime', width: 50, align: 'right' },
-    { title: 'Incidents', width: 36, align: 'right' },
-    { title: 'Longest', width: 46, align: 'right' },
-    { title: 'Mean', width: 36, align: 'right' },
-    { title: 'p95', width: 16 + 17, align: 'right' },
+    { title: 'Downtime', width: 44, align: 'right' },
+    { title: 'Incidents', width: 40, align: 'right' },
+    { title: 'Longest', width: 40, align: 'right' },
+    { title: 'Mean', width: 33, align: 'right' },
+    { title: 'p95', width: 33, align: 'right' },
     { title: 'p99', width: 33, align: 'right' },
   ];
   const incidentRowsWanted = Math.min(incidents.length, 8);
@@ -218,12 +225,12 @@ export function reportPdf(input: PdfReportInput): Promise<Buffer> {
       [
         { title: 'Start (UTC)', width: 76 },
         { title: 'End (UTC)', width: 76 },
-        { title: 'Host', width: 130 },
-        { title: 'IP', width: 70 },
-        { title: 'Duration', width: 50, align: 'right' },
+        { title: 'Host', width: 112 },
+        { title: 'IP', width: 60 },
+        { title: 'Duration', width: 46, align: 'right' },
         { title: 'Offline', width: 44, align: 'right' },
-        { title: 'Disconnected', width: 54, align: 'right' },
-        { title: 'Maintenance', width: 50, align: 'right' },
+        { title: 'Disconnected', width: 56, align: 'right' },
+        { title: 'In maint.', width: 45, align: 'right' },
       ],
       shown.map((i) => ({
         alert: i.maintenanceMs < i.durationMs,
@@ -254,7 +261,7 @@ export function reportPdf(input: PdfReportInput): Promise<Buffer> {
     .fontSize(7)
     .fillColor(MUTED)
     .text(
-      `Generated ${input.generatedAt.slice(0, 16).replace('T', ' ')} UTC from the daily rollups. Incidents in red lay at least partly outside maintenance.`,
+      `Generated ${input.generatedAt.slice(0, 16).replace('T', ' ')} UTC from the daily rollups. Latencies in ms. Rows in red: down time outside maintenance.`,
       MARGIN,
       doc.page.height - MARGIN - 6,
       {
