@@ -6,6 +6,7 @@ import { registerBucketCommands } from './commands/bucket-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerMemberCommands } from './commands/member-command.js';
 import { registerNodeCommands } from './commands/node-command.js';
+import { registerReportCommands } from './commands/report-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
 import { registerTokenCommands } from './commands/token-command.js';
 import { registerUserCommands } from './commands/user-command.js';
@@ -40,6 +41,7 @@ export function buildProgram(context: CommandContext): Command {
   registerBucketCommands(program, context);
   registerNodeCommands(program, context);
   registerStatsCommand(program, context);
+  registerReportCommands(program, context);
   registerImportCommand(program, context);
   registerAgentCommands(program, context);
   registerBackupCommand(program, context);
