@@ -16,7 +16,7 @@ export const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
  * const service = await startService(database.url);
  * try { ... } finally { await service.stop(); }
  */
-export function startService(databaseUrl: string): Promise<Child> {
+export function startService(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
   return startChild(
     ['dist/server.js'],
     {
@@ -27,6 +27,7 @@ export function startService(databaseUrl: string): Promise<Child> {
       // As `npm start` runs it: a log line per request (src/http/request-log.ts).
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       DATA_DIR: BENCH_DATA_DIR,
+      ...env,
     },
     `${SERVICE_URL}/readyz`,
   );

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DeleteUnderLoadFigures } from './delete-under-load.js';
 import type { IngestLoadResult } from './ingest-load.js';
+import type { YearReportFigures } from './year-report.js';
 import type { LoadResult } from './http-load.js';
 
 export interface StoreFigures {
@@ -15,6 +16,7 @@ export interface StoreFigures {
   storageBytesPerMillion: number;
   soak: { seconds: number; queries: number; reports: number; errors: number; rssEarlyBytes: number; rssLateBytes: number };
   deleteUnderLoad: DeleteUnderLoadFigures;
+  yearReport: YearReportFigures;
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
@@ -54,6 +56,7 @@ function rows(f: StoreFigures): string[][] {
       verdict(f.soak.errors === 0 && f.soak.rssLateBytes <= f.soak.rssEarlyBytes * 1.2),
     ],
     deleteUnderLoadRow(f.deleteUnderLoad),
+    yearReportRow(f.yearReport),
     ['Storage per million reports', `${fixed(f.storageBytesPerMillion / 2 ** 20, 1)} MiB (${f.reports} reports stored)`, '', ''],
   ];
 }
@@ -68,6 +71,16 @@ export function ingestRow(kind: string, ingest: IngestLoadResult & { baseline: n
     `${fixed(ratio)} (${Math.round(ingest.entriesPerSecond)} / ${Math.round(ingest.baseline)}; ${ingest.requests} requests, ${ingest.failures} failed; the signing load generator used ${fixed(ingest.generatorCores)} of a core)`,
     `≥ ${goal}`,
     verdict(ratio >= goal),
+  ];
+}
+
+/** The row of `yearReport`: the period report of 50 nodes over 365 days, from rollups only. */
+export function yearReportRow(y: YearReportFigures): string[] {
+  return [
+    'Year report, 50 nodes × 365 days (POST /bucket/{id}/report; rollups only)',
+    `first ${fixed(y.firstMs, 0)} ms, kept ${fixed(y.keptMs, 1)} ms (median of 5 repeats); a closed month first ${fixed(y.monthMs, 0)} ms; ${y.reports} reports stored`,
+    '',
+    '',
   ];
 }
 

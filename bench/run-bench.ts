@@ -9,10 +9,18 @@ import { BENCH_DATA_DIR, freshDatabase } from './fresh-database.js';
 import { load, type LoadResult } from './http-load.js';
 import { signedIngestLoad, type IngestLoadResult } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
-import { deleteUnderLoadRow, ingestRow, writeBenchmarkRow, writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
+import {
+  deleteUnderLoadRow,
+  ingestRow,
+  writeBenchmarkRow,
+  writeBenchmarks,
+  yearReportRow,
+  type StoreFigures,
+} from './benchmarks-file.js';
 import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-load.js';
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
+import { yearReport } from './year-report.js';
 import { ensureWrk } from './wrk-load.js';
 import { scaleBench } from './scale-bench.js';
 import { writeScaleSection } from './scale-table.js';
@@ -23,7 +31,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
-    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load' or 'ingest'.
+    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load', 'ingest' or 'year-report'.
     only: { type: 'string' },
     // The million-series bench alone (issue 16, item 3): npm run bench -- --scale [--series 10000,100000] [--minutes 10].
     scale: { type: 'boolean', default: false },
@@ -138,7 +146,7 @@ async function benchIngest(kind: string): Promise<IngestLoadResult & { baseline:
   }
 }
 
-async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad'>> {
+async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad' | 'yearReport'>> {
   log(`\n== ${kind} ==`);
   const database = await freshDatabase(kind);
   const now = Date.now();
@@ -282,11 +290,23 @@ if (options.scale) {
       writeBenchmarkRow('BENCHMARKS.md', kind, row);
       process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
     }
+  } else if (options.only === 'year-report') {
+    for (const kind of kinds) {
+      const row = yearReportRow(await yearReport(kind, log));
+      writeBenchmarkRow('BENCHMARKS.md', kind, row);
+      process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    }
   } else if (options.only !== undefined) {
-    throw new Error(`--only takes delete-under-load or ingest, not ${JSON.stringify(options.only)}`);
+    throw new Error(`--only takes delete-under-load, ingest or year-report, not ${JSON.stringify(options.only)}`);
   } else {
     const figures: StoreFigures[] = [];
-    for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
+    for (const kind of kinds) {
+      figures.push({
+        ...(await benchStore(kind)),
+        deleteUnderLoad: await benchDeleteUnderLoad(kind),
+        yearReport: await yearReport(kind, log),
+      });
+    }
     const table = writeBenchmarks('BENCHMARKS.md', figures, { command, machine });
     process.stdout.write(`${table}\n`);
   }

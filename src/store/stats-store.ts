@@ -81,6 +81,43 @@ export class StatsStore implements StatsSource {
   }
 
   /**
+   * A value that changes whenever the rollups of `bucketId` for days
+   * `fromDay..toDay`, its series' starts or its nodes' registrations
+   * change: the day rows, their report counts and newest instants, and the
+   * registrations, aggregated in one indexed read. A kept answer computed
+   * from those rows is still right while this value stays the same, on any
+   * instance (a late report adds to a count; a new series adds a row).
+   *
+   * @example
+   * const before = await store.stats.rollupFingerprint(bucketId, 19700, 19767);
+   */
+  async rollupFingerprint(bucketId: string, fromDay: number, toDay: number): Promise<string> {
+    const [rollups, registrations] = await Promise.all([
+      this.db
+        .selectFrom('series as s')
+        .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
+        .select(({ fn }) => [
+          fn.count('r.day').as('days'),
+          fn.sum('r.report_count').as('reports'),
+          fn.max('r.last_at').as('lastAt'),
+          fn.sum('s.first_at').as('starts'),
+        ])
+        .where('s.bucket_id', '=', bucketId)
+        .where('r.day', '>=', fromDay)
+        .where('r.day', '<=', toDay)
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('node_registrations as n')
+        .select(({ fn }) => [fn.count('n.at').as('count'), fn.max('n.at').as('lastAt')])
+        .where('n.node_id', 'in', (q) => q.selectFrom('series').select('node_id').where('bucket_id', '=', bucketId))
+        .executeTakeFirst(),
+    ]);
+    return JSON.stringify([rollups, registrations], (_key, value: unknown) =>
+      typeof value === 'bigint' ? String(value) : value,
+    );
+  }
+
+  /**
    * Per node and minute, the reports of `bucketId` with `from <= at < to`,
    * summed in the database: a minute's mean latency for the chart of one day
    * (at about one report a minute, a day holds 1 440 per node).

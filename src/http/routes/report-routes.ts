@@ -39,7 +39,7 @@ function reportTypeOf(accept: string | undefined): ReportType {
  * body, access rules and error order as the range call.
  */
 export const reportRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { store, clock, stats }) => {
-  const reports = new ReportCache(store.events, lookbackDays(stats));
+  const reports = new ReportCache(store.stats, lookbackDays(stats));
 
   /** Validates, checks access, and answers the period's report (kept or computed). */
   const periodReport = async (
