@@ -7,7 +7,7 @@ import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
 import type { Database } from '../src/store/database-schema.js';
 import { openStore, type Store } from '../src/store/store.js';
 import { DAY_MS, dayOf } from '../src/time/instant.js';
-import { openStoreMigratedTo, stageInStore } from './helpers/store-fixtures.js';
+import { openStoreMigratedTo, stageInStore, writeSeriesAsOfOld } from './helpers/store-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
 
 const staleAfterMs = 180_000;
@@ -51,9 +51,10 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
     const { bucketId, nodeId } = await stageInStore(old, now);
     const reports = [];
     for (let at = now - 2 * DAY_MS; at < now; at += 300_000) {
-      reports.push({ nodeId, bucketId, at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
+      reports.push({ at, status: 'ONLINE' as const, latencyMs: (at / 1000) % 97 });
     }
-    await old.reports.ingest(reports);
+    // Today's ingest writes the rollup detail columns of migration 007: written as the old code wrote them.
+    await writeSeriesAsOfOld(old, bucketId, nodeId, reports, staleAfterMs);
     const day = dayOf(now) - 1;
     const answer = await bucketDayStats(old.stats, bucketId, day, now, settings);
     await old.close();
