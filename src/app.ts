@@ -20,6 +20,7 @@ import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { historyRoutes } from './http/routes/history-routes.js';
+import { maintenanceRoutes } from './http/routes/maintenance-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     statsRoutes,
     historyRoutes,
     bucketRoutes,
+    maintenanceRoutes,
     workspaceRoutes,
     workspaceMemberRoutes,
     tokenRoutes,
