@@ -216,6 +216,32 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('applies concurrent changes of one window one after the other', async () => {
+      const bucket = await createBucket(t, workspaceId, 'concurrent');
+      const res = await create({ start: at(1), end: at(10), reason: 'first' }, tokens.writer, bucket);
+      assert.equal(res.statusCode, 201, res.body);
+      const { id } = res.json<{ window: WindowAnswer }>().window;
+      t.clock.set(at(2));
+      try {
+        const changes = await Promise.all(
+          [3, 4, 5, 6, 7].map((end) =>
+            t.call({ method: 'PUT', url: url(bucket, id), payload: { start: at(1), end: at(end), reason: `until ${end}` } }),
+          ),
+        );
+        assert.deepEqual(
+          changes.map((c) => c.statusCode),
+          [200, 200, 200, 200, 200],
+          changes.map((c) => c.body).join('\n'),
+        );
+        const versions = await t.store.maintenance.versions(bucket);
+        assert.equal(versions.filter((v) => v.inForceUntil === null).length, 1, 'one version in force');
+        // The first version keeps [created, now); the later ones, all made at the same instant, cover nothing before it.
+        assert.equal(await covered(at(1.5), nodeId, bucket), true);
+      } finally {
+        t.clock.set(NOW);
+      }
+    });
+
     it('imports past windows all or nothing, marked imported, for the operator only', async () => {
       const entries = [
         { bucketId, start: '2024-01-10T06:00:00Z', end: '2024-01-10T07:00:00Z', reason: 'from the old system' },
