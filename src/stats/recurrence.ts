@@ -105,6 +105,9 @@ function checkCalendarRule(parts: RuleParts, start: number): void {
   }
 }
 
+// A report asks about the same stored definitions once per node and day: the object itself finds its rule, without a key.
+const byDefinition = new WeakMap<RecurrenceDefinition, CompiledRecurrence>();
+
 const keyOf = (definition: RecurrenceDefinition): string => `${definition.start}|${definition.until}|${definition.rrule}`;
 
 /** The fixed period of a rule without BY* parts, in milliseconds; null for a calendar rule. */
@@ -132,9 +135,14 @@ export function checkRecurrence(definition: RecurrenceDefinition): void {
 
 /** A stored definition readied for queries, kept (LRU): after the first query, each costs a lookup. */
 function compileRecurrence(definition: RecurrenceDefinition): CompiledRecurrence {
+  const known = byDefinition.get(definition);
+  if (known && compiled.has(known.key)) return known;
   const key = keyOf(definition);
   const kept = compiled.get(key);
-  if (kept) return kept;
+  if (kept) {
+    byDefinition.set(definition, kept);
+    return kept;
+  }
   const parts = parseRuleParts(definition.rrule);
   const periodMs = fixedPeriodOf(parts);
   const result: CompiledRecurrence = {
@@ -148,6 +156,7 @@ function compileRecurrence(definition: RecurrenceDefinition): CompiledRecurrence
     expandedTo: definition.start,
   };
   compiled.set(key, result);
+  byDefinition.set(definition, result);
   return result;
 }
 
