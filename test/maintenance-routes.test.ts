@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { MaintenanceWindow } from '../packages/client/src/index.js';
 import { maintenanceOf } from '../src/stats/maintenance.js';
 import { addMember, createBucket, createMember, createNode, createWorkspace } from './helpers/fixtures.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -11,20 +12,7 @@ const HOUR_MS = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const at = (offsetHours: number): string => iso(Date.parse(NOW) + offsetHours * HOUR_MS);
 
-interface WindowAnswer {
-  id: string;
-  bucketId: string;
-  nodeIds: string[] | null;
-  start: string;
-  end: string | null;
-  rrule: string | null;
-  durationMinutes: number | null;
-  until: string | null;
-  reason: string | null;
-  createdAt: string;
-  createdBy: string;
-  imported: boolean;
-}
+type WindowAnswer = MaintenanceWindow;
 
 for (const kind of STORE_KINDS) {
   describe(`maintenance windows (${kind})`, () => {
