@@ -25,21 +25,19 @@ function rows(f: StoreFigures): string[][] {
   const closedRatio = f.closed.requestsPerSecond / f.closed.baseline;
   const todayRatio = f.today.requestsPerSecond / f.today.baseline;
   const historyRatio = f.history.denseMedianMs / f.history.sparseMedianMs;
-  const ingestRatio = f.ingest.entriesPerSecond / f.ingest.baseline;
-  const ingestGoal = f.kind === 'sqlite' ? 0.25 : 0.2;
   const rssMb = f.peakRssBytes / 2 ** 20;
   return [
     [
-      'Closed day (req/s vs bare node:http)',
+      'Closed day (req/s vs bare node:http, both driven by wrk)',
       `${fixed(closedRatio)} (${Math.round(f.closed.requestsPerSecond)} / ${Math.round(f.closed.baseline)}; p50 ${f.closed.p50Ms} ms, p99 ${f.closed.p99Ms} ms; ${f.closed.non2xx + f.closed.errors} errors; rounds ${roundsOf(f.closed)})`,
-      '≥ 0.6',
-      verdict(closedRatio >= 0.6),
+      '≥ 0.5',
+      verdict(closedRatio >= 0.5),
     ],
     [
       'Current day, reports arriving',
       `${fixed(todayRatio)} (${Math.round(f.today.requestsPerSecond)} / ${Math.round(f.today.baseline)}; p50 ${f.today.p50Ms} ms, p99 ${f.today.p99Ms} ms; ${f.today.liveReports} live reports; rounds ${roundsOf(f.today)})`,
-      '≥ 0.3',
-      verdict(todayRatio >= 0.3),
+      '≥ 0.35',
+      verdict(todayRatio >= 0.35),
     ],
     [
       'History independence (1 440 vs 1 report/node/day, first query, median of 7 days)',
@@ -47,12 +45,7 @@ function rows(f: StoreFigures): string[][] {
       '≤ 1.2',
       verdict(historyRatio <= 1.2),
     ],
-    [
-      'Ingest (signed entries/s vs plain INSERTs)',
-      `${fixed(ingestRatio)} (${Math.round(f.ingest.entriesPerSecond)} / ${Math.round(f.ingest.baseline)}; ${f.ingest.requests} requests, ${f.ingest.failures} failed)`,
-      `≥ ${ingestGoal}`,
-      verdict(ingestRatio >= ingestGoal),
-    ],
+    ingestRow(f.kind, f.ingest),
     ['Peak server RSS', `${fixed(rssMb, 0)} MB`, '≤ 200 MB', verdict(rssMb <= 200)],
     [
       `Soak: ${f.soak.seconds} s of steady queries (300/s) and live reports`,
@@ -62,6 +55,19 @@ function rows(f: StoreFigures): string[][] {
     ],
     deleteUnderLoadRow(f.deleteUnderLoad),
     ['Storage per million reports', `${fixed(f.storageBytesPerMillion / 2 ** 20, 1)} MiB (${f.reports} reports stored)`, '', ''],
+  ];
+}
+
+/** The row of the signed ingest rate against plain INSERTs. */
+export function ingestRow(kind: string, ingest: IngestLoadResult & { baseline: number }): string[] {
+  const ratio = ingest.entriesPerSecond / ingest.baseline;
+  // Issue 16's goals.
+  const goal = kind === 'sqlite' ? 0.4 : 0.3;
+  return [
+    'Ingest (signed entries/s vs plain INSERTs)',
+    `${fixed(ratio)} (${Math.round(ingest.entriesPerSecond)} / ${Math.round(ingest.baseline)}; ${ingest.requests} requests, ${ingest.failures} failed; the signing load generator used ${fixed(ingest.generatorCores)} of a core)`,
+    `≥ ${goal}`,
+    verdict(ratio >= goal),
   ];
 }
 

@@ -48,6 +48,9 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, readyUr
     }
   });
   child.removeAllListeners('exit');
+  // From here on the output is read and dropped (the service logs a line per request).
+  child.stdout.removeAllListeners('data');
+  child.stderr.removeAllListeners('data');
   child.stdout.resume();
   child.stderr.resume();
   return {

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { wrkLoad } from './wrk-load.js';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -9,7 +10,10 @@ export interface LoadResult {
 }
 
 /**
- * Drives one URL with autocannon: 32 connections for `seconds`.
+ * Drives one URL with 32 connections for `seconds`: as fast as the server
+ * answers with wrk (C, one thread), or at a fixed `rate` with autocannon
+ * (wrk cannot pace; at the soak's few hundred requests a second autocannon
+ * takes a few percent of a core).
  *
  * @example
  * const result = await load({ url, method: 'POST', body, headers, seconds: 10 });
@@ -24,6 +28,7 @@ export async function load(options: {
   /** Requests per second in all; unset: as fast as the server answers. */
   rate?: number;
 }): Promise<LoadResult> {
+  if (options.rate === undefined) return wrkLoad(options);
   const result = await autocannon({
     url: options.url,
     method: options.method,
@@ -31,7 +36,7 @@ export async function load(options: {
     headers: { 'content-type': 'application/json', ...options.headers },
     connections: options.connections ?? 32,
     duration: options.seconds,
-    ...(options.rate !== undefined && { overallRate: options.rate }),
+    overallRate: options.rate,
   });
   return {
     requestsPerSecond: result.requests.average,

@@ -5,6 +5,8 @@ export interface IngestLoadResult {
   entriesPerSecond: number;
   requests: number;
   failures: number;
+  /** CPU the load generator itself used while sending, in cores (1 = one whole core). */
+  generatorCores: number;
 }
 
 // Requests signed per node before the clock starts (more than any node sent
@@ -47,6 +49,7 @@ export async function signedIngestLoad(
   let requests = 0;
   let failures = 0;
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     nodes.map(async (node, n) => {
       for (let k = 0; Date.now() < deadline; k++) {
@@ -57,5 +60,12 @@ export async function signedIngestLoad(
       }
     }),
   );
-  return { entriesPerSecond: accepted / ((Date.now() - started) / 1000), requests, failures };
+  const elapsedMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    entriesPerSecond: accepted / (elapsedMs / 1000),
+    requests,
+    failures,
+    generatorCores: (cpu.user + cpu.system) / 1000 / elapsedMs,
+  };
 }

@@ -96,6 +96,10 @@ export interface DailyRollupTable {
   latency_sum: number;
   latency_count: number;
   report_count: number;
+  /** `encodeDownSpans` of the day's inner down spans; null: not known (migration 007). */
+  down_spans: Uint8Array | null;
+  /** `LatencySketch.encode` of the day's ONLINE latencies; null: not known (migration 007). */
+  latencies: Uint8Array | null;
 }
 
 /** A deleted bucket's series whose reports and rollups are not all deleted yet (migration 005). */

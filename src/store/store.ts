@@ -15,6 +15,7 @@ import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.
 import { dayOf } from '../time/instant.js';
 import { SqliteWriterThread } from './sqlite/sqlite-writer-thread.js';
 import { ReportStore } from './report-store.js';
+import { backfillRollupDetail } from './rollup-detail-backfill.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
 import { StatsStore } from './stats-store.js';
 import { StoreEvents } from './store-events.js';
@@ -119,6 +120,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
     await ensureRollupsMatch(db, options.staleAfterMs, log);
+    const filled = await backfillRollupDetail(db, options.staleAfterMs);
+    if (filled > 0) log(`computed the down spans and latency sketches of ${filled} daily rollups from their raw reports`);
   } catch (error) {
     await db.destroy();
     lock?.release();
