@@ -12,7 +12,7 @@ import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
 import { registerJsonBody } from './http/json-body.js';
-import { registerRequestLog } from './http/request-log.js';
+import { OneLineRequestLog } from './http/request-log.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { StatsAnswerCache } from './http/stats-answer-cache.js';
@@ -57,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     // One line per request instead of two (request-log.ts).
-    disableRequestLogging: true,
+    logController: new OneLineRequestLog(),
     bodyLimit: ONE_MIB,
     // A slow or stalled client cannot hold a connection for ever.
     requestTimeout: 30_000,
@@ -75,7 +75,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerRequestLog(app);
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;

@@ -259,10 +259,14 @@ for (const kind of STORE_KINDS) {
       );
       const fifteenth = (await ada.client.getBucketNodeStats(bucketId, { day: '2024-01-15' })).nodeStats;
       // A range entry is the day's entry plus its SLA figures (sla.md).
-      const dailyPart = (range.days[1]?.nodeStats ?? []).map(({ p50_latency_ms, p95_latency_ms, p99_latency_ms, ...rest }) => {
-        for (const p of [p50_latency_ms, p95_latency_ms, p99_latency_ms]) assert.equal(typeof p, 'number');
-        return rest;
-      });
+      const dailyPart = (range.days[1]?.nodeStats ?? []).map(
+        ({ p50_latency_ms, p95_latency_ms, p99_latency_ms, maintenanceMs, perc_uptime_sla, ...rest }) => {
+          for (const p of [p50_latency_ms, p95_latency_ms, p99_latency_ms]) assert.equal(typeof p, 'number');
+          assert.equal(maintenanceMs, 0);
+          assert.equal(perc_uptime_sla, rest.perc_uptime, 'without maintenance the SLA uptime is the uptime');
+          return rest;
+        },
+      );
       assert.deepEqual(
         dailyPart,
         fifteenth.map((entry) => ({ nodeId, region: 'us-east-1', ...entry })),

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ApiClient } from '../packages/client/src/index.js';
 import type { GetBucketIncidentsResponse, GetBucketReportResponse } from '../src/http/schemas/report-schemas.js';
 import type { GetBucketNodeStatsResponse } from '../src/http/schemas/stats-schemas.js';
+import type { GetBucketRangeStatsResponse } from '../src/http/schemas/history-schemas.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const MINUTE = 60_000;
@@ -135,6 +136,19 @@ for (const kind of STORE_KINDS) {
       const [entry] = daily.json<GetBucketNodeStatsResponse>().nodeStats;
       assert.equal(entry?.perc_uptime, 97.99);
       assert.equal(entry?.avg_latency_ms, 17.44);
+      // The range call's day carries the window and the SLA uptime (sla.md, last line of "The period report").
+      const range = await t.call({
+        method: 'POST',
+        url: `/bucket/${bucketId}/stats/range`,
+        payload: { from: '2024-01-15', to: '2024-01-15' },
+        token,
+      });
+      const [rangeEntry] = range.json<GetBucketRangeStatsResponse>().days[0]!.nodeStats;
+      assert.deepEqual(
+        [rangeEntry?.perc_uptime, rangeEntry?.maintenanceMs, rangeEntry?.perc_uptime_sla, rangeEntry?.p50_latency_ms],
+        [97.99, 3_600_000, 100, rangeEntry?.p50_latency_ms],
+      );
+      assert.ok(Math.abs((rangeEntry?.p95_latency_ms ?? 0) - 20) <= 0.2, 'p95 within 1 % of 20');
     });
 
     it('answers CSV: a header line of field names, one line per node', async () => {

@@ -8,6 +8,10 @@ import {
   type StatsSource,
 } from './bucket-day-stats.js';
 import { percentilesOf, type LatencyPercentiles } from './latency-sketch.js';
+import type { Interval } from './intervals.js';
+import { nodeDayTimeline } from './node-day-timeline.js';
+import { nodeDaySla } from './node-day-sla.js';
+import { percentHalfUp } from './rounding.js';
 import { listedNodeDays } from './listed-node-days.js';
 
 /** What answering a span of days needs from a store. */
@@ -19,6 +23,7 @@ export interface RangeStatsSource extends Pick<StatsSource, 'seriesAhead' | 'nod
 /** An entry of a range day: the day call's entry, and the quantiles of its latencies (`sla.md`). */
 export interface RangeDayEntry extends NodeDayEntry {
   latencyPercentiles: LatencyPercentiles;
+  sla: DaySla | null;
 }
 
 /** One day of a range answer: the same entries as the day's own answer. */
@@ -95,6 +100,7 @@ export async function bucketRangeStats(
   toDay: number,
   now: number,
   settings: StatsSettings,
+  maintenanceOf: (nodeId: string, from: number, to: number) => Interval[] = () => [],
 ): Promise<BucketDayEntries[]> {
   const lookback = lookbackDays(settings);
   const rows = await source.seriesDaysRange(bucketId, fromDay - lookback, toDay);
@@ -107,7 +113,35 @@ export async function bucketRangeStats(
     const { entries } = await answerListed(source, listed, now);
     // All null for a day without latencies, and for one whose rollup has no detail (made before it was kept).
     const latencyPercentiles = (nodeId: string) => percentilesOf(sketches.get(nodeId) ?? null);
-    answer.push({ day, entries: entries.map((entry) => ({ ...entry, latencyPercentiles: latencyPercentiles(entry.nodeId) })) });
+    const timelines = new Map(listed.nodes.map(({ nodeId, input }) => [nodeId, nodeDayTimeline(input)]));
+    answer.push({
+      day,
+      entries: entries.map((entry) => ({
+        ...entry,
+        latencyPercentiles: latencyPercentiles(entry.nodeId),
+        sla: daySlaOf(timelines.get(entry.nodeId) ?? null, (from, to) => maintenanceOf(entry.nodeId, from, to)),
+      })),
+    });
   }
   return answer;
+}
+
+/** A day's maintenance time and SLA uptime (`sla.md`); null for a day rolled up before down spans were kept. */
+export interface DaySla {
+  maintenanceMs: number;
+  /** `perc_uptime` with maintenance left out; null when maintenance covers the whole counted interval. */
+  percUptimeSla: number | null;
+}
+
+function daySlaOf(
+  timeline: ReturnType<typeof nodeDayTimeline>,
+  maintenanceOf: (from: number, to: number) => Interval[],
+): DaySla | null {
+  if (!timeline) return null;
+  const figures = nodeDaySla(timeline, maintenanceOf(timeline.counted.from, timeline.counted.to));
+  const divisor = figures.countedMs - figures.maintenanceMs;
+  return {
+    maintenanceMs: figures.maintenanceMs,
+    percUptimeSla: divisor > 0 ? percentHalfUp(figures.onlineOutsideMaintenanceMs, divisor) : null,
+  };
 }

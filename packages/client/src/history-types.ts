@@ -32,6 +32,10 @@ export interface BucketNodeStatsRangeInfo extends BucketNodeStatsDailyInfo {
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
   p99_latency_ms: number | null;
+  /** Milliseconds of the day's counted interval inside maintenance windows for this node (null: no detail kept for the day). */
+  maintenanceMs: number | null;
+  /** `perc_uptime` with maintenance left out (sla.md); null when maintenance covers the whole day or no detail was kept. */
+  perc_uptime_sla: number | null;
 }
 
 /**

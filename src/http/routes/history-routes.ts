@@ -16,12 +16,22 @@ import {
   GetBucketRangeStatsResponse,
   type NodeLatencySeries,
 } from '../schemas/history-schemas.js';
+import { maintenanceOf } from '../../stats/maintenance.js';
 import { BucketParams } from '../schemas/stats-schemas.js';
 
-/** An entry of the range answer: the stats call's fields, plus the node's id and region and the latency percentiles. */
+/** An entry of the range answer: the stats call's fields, plus the node's id and region, the latency percentiles and the SLA figures. */
 function rangeEntry(e: RangeDayEntry) {
   const { p50, p95, p99 } = e.latencyPercentiles;
-  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e), p50_latency_ms: p50, p95_latency_ms: p95, p99_latency_ms: p99 };
+  return {
+    nodeId: e.nodeId,
+    region: e.region,
+    ...dailyInfoOf(e),
+    p50_latency_ms: p50,
+    p95_latency_ms: p95,
+    p99_latency_ms: p99,
+    maintenanceMs: e.sla?.maintenanceMs ?? null,
+    perc_uptime_sla: e.sla?.percUptimeSla ?? null,
+  };
 }
 
 /** Groups the store's per-minute sums by node, in the store's order (node, then minute). */
@@ -64,7 +74,10 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
 
-      const days = await bucketRangeStats(store.stats, bucketId, from, to, now, stats);
+      const versions = await store.maintenance.versions(bucketId);
+      const days = await bucketRangeStats(store.stats, bucketId, from, to, now, stats, (nodeId, start, end) =>
+        maintenanceOf(versions, nodeId, start, end),
+      );
       return {
         success: true,
         from: dayText(from),

@@ -34,6 +34,21 @@ export const BucketNodeStatsRangeInfo = Type.Object({
   p50_latency_ms: LatencyQuantile('50'),
   p95_latency_ms: LatencyQuantile('95'),
   p99_latency_ms: LatencyQuantile('99'),
+  maintenanceMs: Nullable(
+    Type.Integer({
+      minimum: 0,
+      description:
+        "Milliseconds of the day's counted interval inside the bucket's maintenance windows for this node (sla.md); " +
+        'null when the day was rolled up before down spans were kept and its raw reports are gone',
+    }),
+  ),
+  perc_uptime_sla: Nullable(
+    Type.Number({
+      description:
+        'perc_uptime with maintenance left out: ONLINE time outside maintenance over the counted time outside maintenance, ' +
+        'half-up to 2 decimals; null when maintenance covers the whole day or the day has no down spans kept',
+    }),
+  ),
 });
 export type BucketNodeStatsRangeInfo = Static<typeof BucketNodeStatsRangeInfo>;
 
@@ -73,6 +88,8 @@ export const GetBucketRangeStatsResponse = Type.Object(
                 last_updated: '2024-01-15T23:59:00.000Z',
                 last_latency_ms: 42,
                 p50_latency_ms: 44.1,
+                maintenanceMs: 0,
+                perc_uptime_sla: 99.5,
                 p95_latency_ms: 61.7,
                 p99_latency_ms: 80.3,
               },
