@@ -7,9 +7,9 @@ import { openStore } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { startChild, type Child } from './child-process.js';
 import { load, type LoadResult } from './http-load.js';
-import { signedIngestLoad } from './ingest-load.js';
+import { signedIngestLoad, type IngestLoadResult } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
-import { deleteUnderLoadRow, writeBenchmarkRow, writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
+import { deleteUnderLoadRow, ingestRow, writeBenchmarkRow, writeBenchmarks, type StoreFigures } from './benchmarks-file.js';
 import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-load.js';
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
@@ -21,7 +21,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
-    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load'.
+    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load' or 'ingest'.
     only: { type: 'string' },
   },
 });
@@ -141,6 +141,47 @@ async function benchDeleteUnderLoad(kind: string): Promise<DeleteUnderLoadFigure
   return deleteUnderLoad(database.url, () => startService(database.url), SERVICE_URL, log);
 }
 
+/**
+ * Signed ingest into the running service, in two rounds of half the time
+ * each, alternating with the plain-INSERT baseline (see ROUNDS).
+ */
+async function ingestRounds(kind: string, databaseUrl: string, seeded: Seeded): Promise<IngestLoadResult & { baseline: number }> {
+  const rounds = [];
+  for (let i = 0; i < 2; i++) {
+    const run = await signedIngestLoad(
+      SERVICE_URL,
+      seeded.nodes.slice(0, INGEST_NODES),
+      seeded.ingestBuckets,
+      INGEST_SECONDS / 2,
+    );
+    const baseline = await insertBaseline(kind as 'sqlite' | 'postgres', databaseUrl, Math.min(INGEST_SECONDS / 2, 5));
+    rounds.push({ ...run, baseline });
+  }
+  const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+  return {
+    entriesPerSecond: mean(rounds.map((r) => r.entriesPerSecond)),
+    requests: rounds.reduce((sum, r) => sum + r.requests, 0),
+    failures: rounds.reduce((sum, r) => sum + r.failures, 0),
+    generatorCores: mean(rounds.map((r) => r.generatorCores)),
+    baseline: mean(rounds.map((r) => r.baseline)),
+  };
+}
+
+/** The ingest figure alone, on a store seeded with one day of history instead of thirty. */
+async function benchIngest(kind: string): Promise<IngestLoadResult & { baseline: number }> {
+  log(`\n== ${kind}: ingest ==`);
+  const database = await freshDatabase(kind);
+  const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+  const seeded = await seedHistory(store, Date.now(), log, 1);
+  await store.close();
+  const service = await startService(database.url);
+  try {
+    return await ingestRounds(kind, database.url, seeded);
+  } finally {
+    await service.stop();
+  }
+}
+
 async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad'>> {
   log(`\n== ${kind} ==`);
   const database = await freshDatabase(kind);
@@ -200,21 +241,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
     const live = (await reporters.stop()).sent;
 
     log('ingest');
-    // Two rounds of half the time each, alternating with the baseline (see ROUNDS).
-    const ingestRounds = [];
-    for (let i = 0; i < 2; i++) {
-      const run = await signedIngestLoad(base, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, INGEST_SECONDS / 2);
-      const baseline = await insertBaseline(kind as 'sqlite' | 'postgres', database.url, Math.min(INGEST_SECONDS / 2, 5));
-      ingestRounds.push({ ...run, baseline });
-    }
-    const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
-    const ingest = {
-      entriesPerSecond: mean(ingestRounds.map((r) => r.entriesPerSecond)),
-      requests: ingestRounds.reduce((sum, r) => sum + r.requests, 0),
-      failures: ingestRounds.reduce((sum, r) => sum + r.failures, 0),
-      generatorCores: mean(ingestRounds.map((r) => r.generatorCores)),
-    };
-    const ingestBaseline = mean(ingestRounds.map((r) => r.baseline));
+    const ingest = await ingestRounds(kind, database.url, seeded);
 
     log('soak: steady mixed ingest and queries');
     const soakReporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
@@ -259,7 +286,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
       closed: { ...closed, bytes: closedBytes.length },
       today: { ...today, bytes: todayBytes.length, liveReports: live },
       history: { sparseMedianMs: median(sparse), denseMedianMs: median(dense) },
-      ingest: { ...ingest, baseline: ingestBaseline },
+      ingest,
       peakRssBytes: service.peakRss(),
       storageBytesPerMillion,
     };
@@ -276,8 +303,14 @@ if (options.only === 'delete-under-load') {
     writeBenchmarkRow('BENCHMARKS.md', kind, row);
     process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
   }
+} else if (options.only === 'ingest') {
+  for (const kind of kinds) {
+    const row = ingestRow(kind, await benchIngest(kind));
+    writeBenchmarkRow('BENCHMARKS.md', kind, row);
+    process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+  }
 } else if (options.only !== undefined) {
-  throw new Error(`--only takes delete-under-load, not ${JSON.stringify(options.only)}`);
+  throw new Error(`--only takes delete-under-load or ingest, not ${JSON.stringify(options.only)}`);
 } else {
   const figures: StoreFigures[] = [];
   for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });

@@ -22,6 +22,7 @@ import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { historyRoutes } from './http/routes/history-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
+import { reportRoutes } from './http/routes/report-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     healthRoutes,
     statsRoutes,
     historyRoutes,
+    reportRoutes,
     bucketRoutes,
     workspaceRoutes,
     workspaceMemberRoutes,

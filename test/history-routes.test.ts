@@ -12,6 +12,7 @@ import {
   type ImportedReport,
 } from './helpers/fixtures.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
+import { quantileAcceptable } from './helpers/quantile-rule.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -86,6 +87,7 @@ for (const kind of STORE_KINDS) {
     let outsider: { userId: string; token: string };
     let bucketId: string;
     let nodes: Record<'steady' | 'late' | 'silent' | 'nightly' | 'ahead', string>;
+    let imported: ImportedReport[];
 
     const range = (body: unknown, token: string | null = reader.token, id = bucketId, extra: InjectOptions = {}) =>
       t.call({ method: 'POST', url: `/bucket/${id}/stats/range`, payload: body as string, token, ...extra });
@@ -115,8 +117,8 @@ for (const kind of STORE_KINDS) {
         payload: { at: '2024-01-20T10:00:00.000Z', region: 'us-west-2', version: '1.1.0', ip: '10.0.1.2' },
       });
       assert.equal(moved.statusCode, 201, moved.body);
-      const reports = history(nodes, bucketId);
-      for (let i = 0; i < reports.length; i += 10_000) await importReports(t, reports.slice(i, i + 10_000));
+      imported = history(nodes, bucketId);
+      for (let i = 0; i < imported.length; i += 10_000) await importReports(t, imported.slice(i, i + 10_000));
     });
     after(() => t.close());
 
@@ -133,10 +135,29 @@ for (const kind of STORE_KINDS) {
         assert.equal(day, dayText(Date.parse('2024-01-02T00:00:00Z') + i * DAY_MS));
         const expected = await dayStats(t, bucketId, day, reader.token);
         assert.deepEqual(
-          nodeStats.map(({ nodeId: _id, region: _region, ...fields }) => fields),
+          nodeStats.map(
+            ({ nodeId: _id, region: _region, p50_latency_ms: _p50, p95_latency_ms: _p95, p99_latency_ms: _p99, ...fields }) =>
+              fields,
+          ),
           expected,
           day,
         );
+        // The day's percentiles: of its ONLINE latencies dated before now, within sla.md's rule.
+        const dayStart = Date.parse(`${day}T00:00:00.000Z`);
+        for (const entry of nodeStats) {
+          const latencies = imported
+            .filter((r) => r.nodeId === entry.nodeId && r.status === 'ONLINE' && typeof r.latencyMs === 'number')
+            .filter((r) => Date.parse(r.at) >= dayStart && Date.parse(r.at) < Math.min(dayStart + DAY_MS, Date.parse(NOW)))
+            .map((r) => r.latencyMs as number);
+          for (const [field, q] of [
+            ['p50_latency_ms', 0.5],
+            ['p95_latency_ms', 0.95],
+            ['p99_latency_ms', 0.99],
+          ] as const) {
+            const v = entry[field] as number | null;
+            assert.ok(quantileAcceptable(v, latencies, q), `${day} ${field} ${v} of ${latencies.length} latencies`);
+          }
+        }
         for (const entry of nodeStats) {
           const label = Object.entries(nodes).find(([, id]) => id === entry.nodeId)?.[0];
           assert.ok(label, `${day}: ${entry.nodeId} is one of the bucket's nodes`);

@@ -1,8 +1,11 @@
 import { DAY_MS } from '../time/instant.js';
-import { withoutNewest, type DaySummary } from './day-summary.js';
-import { dayWindow, nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
+import type { DaySummary } from './day-summary.js';
+import { nodeDayStats, type NodeDayStats } from './daily-node-stats.js';
+import { listedNodeDays, lookbackDays, rollupsOfDay, type ListedNodeDays } from './listed-node-days.js';
 import type { Report } from './node-status.js';
 import { nodeStatsStableUntil } from './stable-until.js';
+
+export { lookbackDays } from './listed-node-days.js';
 
 /** One stored daily rollup of one (node, bucket) series. */
 export interface SeriesDay {
@@ -25,11 +28,15 @@ export interface NodeProfile {
 
 /** What answering a bucket's day needs from a store; every store provides it. */
 export interface StatsSource {
-  /** The rollups of every series of `bucketId` for days `fromDay..toDay`. */
+  /**
+   * The rollups of every series of `bucketId` for days `fromDay..toDay`;
+   * their detail (down spans, latencies) may be left out (null).
+   */
   seriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
   /**
-   * One series' rollups of days `fromDay..day` and its raw reports of `day`
-   * around the instant `from`, all read in one snapshot of the store.
+   * One series' rollups of days `fromDay..day`, with their detail, and its
+   * raw reports of `day` around the instant `from`, all read in one snapshot
+   * of the store.
    */
   seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead>;
   /** Each node's profile as of `asOf` (registrations strictly before it). */
@@ -55,15 +62,6 @@ export interface NodeProfiles {
 export interface StatsSettings {
   staleAfterMs: number;
   nodeRetentionDays: number;
-}
-
-/**
- * How many days before the day asked can still change its answer: silent
- * nodes stay listed for `nodeRetentionDays`, and a status carries over
- * midnight for the stale time.
- */
-export function lookbackDays(settings: StatsSettings): number {
-  return Math.max(settings.nodeRetentionDays, Math.ceil(settings.staleAfterMs / DAY_MS));
 }
 
 /** One entry of a bucket's daily answer. */
@@ -127,18 +125,6 @@ export async function bucketDayAnswer(
   return dayAnswer(source, rollupsOfDay(rows, day).values(), day, now, settings, options);
 }
 
-/** What each series of `rows` (one day's lookback read) brings to `day`'s answer, by series id. */
-function rollupsOfDay(rows: readonly SeriesDay[], day: number): Map<number, SeriesDayRollups> {
-  const bySeries = new Map<number, SeriesDayRollups>();
-  for (const row of rows) {
-    const entry = bySeries.get(row.seriesId) ?? { nodeId: row.nodeId, firstAt: row.firstAt };
-    if (row.day === day) entry.today = row;
-    else if (!entry.previous || row.day > entry.previous.day) entry.previous = row;
-    bySeries.set(row.seriesId, entry);
-  }
-  return bySeries;
-}
-
 /** `bucketDayAnswer`'s entries alone. */
 export async function bucketDayStats(
   source: StatsSource,
@@ -167,34 +153,32 @@ export async function dayAnswer(
   settings: StatsSettings,
   options: DayAnswerOptions = {},
 ): Promise<DayAnswer> {
-  const window = dayWindow(day, now);
+  return answerListed(source, await listedNodeDays(source, series, day, now, settings), now, options);
+}
+
+/**
+ * `dayAnswer` from the day's listed nodes (`listedNodeDays`), for a caller
+ * that needs the listing for more than the numbers (the range call's
+ * latency quantiles).
+ *
+ * @example
+ * const listed = await listedNodeDays(store.stats, series, day, now, settings);
+ * const { entries } = await answerListed(store.stats, listed, now);
+ */
+export async function answerListed(
+  source: Pick<StatsSource, 'nodeProfiles'>,
+  listed: ListedNodeDays,
+  now: number,
+  options: DayAnswerOptions = {},
+): Promise<DayAnswer> {
+  const { window, nodes, aheadJoinsAt } = listed;
   const dayEnd = window.start + DAY_MS;
   const closed = window.end === dayEnd;
   // The answer is looked at until `limit` at most, and never past the day's end.
   const limit = closed ? Infinity : Math.min(dayEnd, now + Math.max(1, options.lookAheadMs ?? 0));
-  let validUntil = limit;
+  let validUntil = Math.min(limit, aheadJoinsAt);
   const stats: Array<{ nodeId: string; numbers: NodeDayStats }> = [];
-  for (const kept of series) {
-    let { firstAt, today, previous } = kept;
-    let inWindow = today?.summary;
-    if (today && inWindow && inWindow.lastAt >= window.end) {
-      // Reports dated after now (a node's clock ahead): taken back out of the series as it stands
-      // now, its rollups read with its reports (kept rollups may predate reports stored since).
-      const fresh = await source.seriesAhead(today.seriesId, day - lookbackDays(settings), day, window.end);
-      ({ firstAt, today, previous } = rollupsOfDay(fresh.rows, day).get(today.seriesId) ?? { firstAt });
-      inWindow = today && withoutNewest(today.summary, fresh.lastKept, fresh.ahead, settings.staleAfterMs);
-      // The first of them joins the window once the window passes it.
-      validUntil = Math.min(validUntil, (fresh.ahead[0]?.at ?? Infinity) + 1);
-    }
-    const { nodeId } = kept;
-    const listed = inWindow !== undefined || (previous !== undefined && previous.day >= day - settings.nodeRetentionDays);
-    if (!listed) continue;
-    const before: Report | undefined = previous && {
-      at: previous.summary.lastAt,
-      status: previous.summary.lastStatus,
-      latencyMs: previous.summary.lastLatencyMs,
-    };
-    const input = { window, staleAfterMs: settings.staleAfterMs, firstAt, inWindow, before };
+  for (const { nodeId, input } of nodes) {
     const numbers = nodeDayStats(input);
     if (!numbers) continue;
     stats.push({ nodeId, numbers });

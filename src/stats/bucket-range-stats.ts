@@ -1,5 +1,5 @@
 import {
-  dayAnswer,
+  answerListed,
   lookbackDays,
   type NodeDayEntry,
   type SeriesDay,
@@ -7,17 +7,24 @@ import {
   type StatsSettings,
   type StatsSource,
 } from './bucket-day-stats.js';
+import { percentilesOf, type LatencyPercentiles } from './latency-sketch.js';
+import { listedNodeDays } from './listed-node-days.js';
 
 /** What answering a span of days needs from a store. */
 export interface RangeStatsSource extends Pick<StatsSource, 'seriesAhead' | 'nodeProfiles'> {
-  /** The rollups of every series of `bucketId` for days `fromDay..toDay`, read in one go. */
+  /** The rollups of every series of `bucketId` for days `fromDay..toDay`, with their detail, read in one go. */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]>;
+}
+
+/** An entry of a range day: the day call's entry, and the quantiles of its latencies (`sla.md`). */
+export interface RangeDayEntry extends NodeDayEntry {
+  latencyPercentiles: LatencyPercentiles;
 }
 
 /** One day of a range answer: the same entries as the day's own answer. */
 export interface BucketDayEntries {
   day: number;
-  entries: NodeDayEntry[];
+  entries: RangeDayEntry[];
 }
 
 /** The most days one range call may span (a leap year). */
@@ -71,7 +78,8 @@ export function rollupsByDay(
 
 /**
  * Answers every UTC day of `fromDay..toDay` of one bucket at `now`, each day
- * exactly as `bucketDayStats` answers it alone, from a single read of the
+ * exactly as `bucketDayStats` answers it alone (with each entry's latency
+ * percentiles added), from a single read of the
  * rollups of `fromDay - lookback..toDay` (about one row per node and day).
  * Raw reports are read only where the day call reads them too: on the
  * current day, for a node whose clock runs ahead of `now`.
@@ -92,7 +100,14 @@ export async function bucketRangeStats(
   const rows = await source.seriesDaysRange(bucketId, fromDay - lookback, toDay);
   const answer: BucketDayEntries[] = [];
   for (const { day, series } of rollupsByDay(rows, fromDay, toDay, lookback)) {
-    answer.push({ day, entries: (await dayAnswer(source, series, day, now, settings)).entries });
+    const listed = await listedNodeDays(source, series, day, now, settings);
+    const sketches = new Map(
+      listed.nodes.map(({ nodeId, input }) => [nodeId, input.inWindow ? input.inWindow.latencies : undefined]),
+    );
+    const { entries } = await answerListed(source, listed, now);
+    // All null for a day without latencies, and for one whose rollup has no detail (made before it was kept).
+    const latencyPercentiles = (nodeId: string) => percentilesOf(sketches.get(nodeId) ?? null);
+    answer.push({ day, entries: entries.map((entry) => ({ ...entry, latencyPercentiles: latencyPercentiles(entry.nodeId) })) });
   }
   return answer;
 }

@@ -1,4 +1,6 @@
 import { dayOf } from '../time/instant.js';
+import { appendDownSpansOf, type DownSpan } from './down-spans.js';
+import { LatencySketch } from './latency-sketch.js';
 import type { NodeStatus, Report } from './node-status.js';
 
 /**
@@ -7,9 +9,14 @@ import type { NodeStatus, Report } from './node-status.js';
  * row and kept up to date as reports arrive.
  *
  * `innerOnlineMs` counts only the ONLINE time between consecutive reports of
- * the day; the time after the day's last report (which may spill into the
- * next day) and the time carried in from the previous day depend on the
- * window asked, so the stats are completed at query time.
+ * the day, and `downSpans` the rest of that stretch; the time after the
+ * day's last report (which may spill into the next day) and the time carried
+ * in from the previous day depend on the window asked, so the stats are
+ * completed at query time (`nodeDayTimeline`).
+ *
+ * The detail (`downSpans`, `latencies`) is `null` in a rollup made before it
+ * was kept whose raw reports were dropped since: it cannot be known, and
+ * stays unknown when such a day gets more reports.
  */
 export interface DaySummary {
   firstAt: number;
@@ -20,6 +27,10 @@ export interface DaySummary {
   latencySum: number;
   latencyCount: number;
   reportCount: number;
+  /** The non-ONLINE stretches in `[firstAt, lastAt)`, sorted; touching ones of one status merged. */
+  downSpans: DownSpan[] | null;
+  /** The latencies counted in `latencySum` / `latencyCount`. */
+  latencies: LatencySketch | null;
 }
 
 /** ONLINE time that report `from` contributes until the next report at `nextAt`. */
@@ -31,9 +42,16 @@ function countsForLatency(report: Report): report is Report & { latencyMs: numbe
   return report.status === 'ONLINE' && report.latencyMs !== null;
 }
 
+/** The summary's newest report. */
+export function lastReportOf(summary: DaySummary): Report {
+  return { at: summary.lastAt, status: summary.lastStatus, latencyMs: summary.lastLatencyMs };
+}
+
 /** A summary of a single report. */
 export function summarizeReport(report: Report): DaySummary {
   const latency = countsForLatency(report);
+  const latencies = new LatencySketch();
+  if (latency) latencies.add(report.latencyMs);
   return {
     firstAt: report.at,
     lastAt: report.at,
@@ -43,7 +61,37 @@ export function summarizeReport(report: Report): DaySummary {
     latencySum: latency ? report.latencyMs : 0,
     latencyCount: latency ? 1 : 0,
     reportCount: 1,
+    downSpans: [],
+    latencies,
   };
+}
+
+/** A copy that `appendInPlace` may change without touching `summary`. */
+function copyOf(summary: DaySummary): DaySummary {
+  return {
+    ...summary,
+    downSpans: summary.downSpans && summary.downSpans.map((span) => ({ ...span })),
+    latencies: summary.latencies && summary.latencies.clone(),
+  };
+}
+
+/** `appendReport` on a summary this module owns (fresh or copied), without copying it per report. */
+function appendInPlace(summary: DaySummary, report: Report, staleAfterMs: number): DaySummary {
+  if (report.at <= summary.lastAt) throw new RangeError('appendReport needs a newer report');
+  const previous = lastReportOf(summary);
+  const latency = countsForLatency(report);
+  summary.innerOnlineMs += onlineUntil(previous, report.at, staleAfterMs);
+  if (summary.downSpans) appendDownSpansOf(summary.downSpans, previous, report.at, staleAfterMs);
+  if (latency) {
+    summary.latencySum += report.latencyMs;
+    summary.latencyCount++;
+    summary.latencies?.add(report.latencyMs);
+  }
+  summary.lastAt = report.at;
+  summary.lastStatus = report.status;
+  summary.lastLatencyMs = report.latencyMs;
+  summary.reportCount++;
+  return summary;
 }
 
 /**
@@ -54,19 +102,18 @@ export function summarizeReport(report: Report): DaySummary {
  * appendReport(summary, { at: summary.lastAt + 60_000, status: 'ONLINE', latencyMs: 42 }, 180_000)
  */
 export function appendReport(summary: DaySummary, report: Report, staleAfterMs: number): DaySummary {
-  if (report.at <= summary.lastAt) throw new RangeError('appendReport needs a newer report');
-  const previous: Report = { at: summary.lastAt, status: summary.lastStatus, latencyMs: summary.lastLatencyMs };
-  const latency = countsForLatency(report);
-  return {
-    firstAt: summary.firstAt,
-    lastAt: report.at,
-    lastStatus: report.status,
-    lastLatencyMs: report.latencyMs,
-    innerOnlineMs: summary.innerOnlineMs + onlineUntil(previous, report.at, staleAfterMs),
-    latencySum: summary.latencySum + (latency ? report.latencyMs : 0),
-    latencyCount: summary.latencyCount + (latency ? 1 : 0),
-    reportCount: summary.reportCount + 1,
-  };
+  return appendInPlace(copyOf(summary), report, staleAfterMs);
+}
+
+/**
+ * Adds reports sorted by `at`, each newer than every report already
+ * summarized; copies the summary once, not once per report.
+ *
+ * @example
+ * appendReports(summary, newerReportsOldestFirst, 180_000)
+ */
+export function appendReports(summary: DaySummary, reports: readonly Report[], staleAfterMs: number): DaySummary {
+  return reports.reduce((s, r) => appendInPlace(s, r, staleAfterMs), copyOf(summary));
 }
 
 /**
@@ -77,7 +124,7 @@ export function summarizeDay(reports: readonly Report[], staleAfterMs: number): 
   const sorted = [...reports].sort((a, b) => a.at - b.at);
   const [first, ...rest] = sorted;
   if (!first) return undefined;
-  return rest.reduce((summary, report) => appendReport(summary, report, staleAfterMs), summarizeReport(first));
+  return rest.reduce((summary, report) => appendInPlace(summary, report, staleAfterMs), summarizeReport(first));
 }
 
 /**
@@ -94,7 +141,7 @@ export function summarizeDays(sorted: Iterable<Report>, staleAfterMs: number): M
   for (const report of sorted) {
     const day = dayOf(report.at);
     const summary = byDay.get(day);
-    byDay.set(day, summary ? appendReport(summary, report, staleAfterMs) : summarizeReport(report));
+    byDay.set(day, summary ? appendInPlace(summary, report, staleAfterMs) : summarizeReport(report));
   }
   return byDay;
 }
@@ -116,26 +163,25 @@ export function withoutNewest(
   staleAfterMs: number,
 ): DaySummary | undefined {
   if (!lastKept) return undefined;
-  let innerOnlineMs = summary.innerOnlineMs;
-  let latencySum = summary.latencySum;
-  let latencyCount = summary.latencyCount;
+  const kept = copyOf(summary);
   let previous = lastKept;
   for (const report of dropped) {
-    innerOnlineMs -= onlineUntil(previous, report.at, staleAfterMs);
+    kept.innerOnlineMs -= onlineUntil(previous, report.at, staleAfterMs);
     if (countsForLatency(report)) {
-      latencySum -= report.latencyMs;
-      latencyCount--;
+      kept.latencySum -= report.latencyMs;
+      kept.latencyCount--;
+      kept.latencies?.remove(report.latencyMs);
     }
     previous = report;
   }
-  return {
-    firstAt: summary.firstAt,
-    lastAt: lastKept.at,
-    lastStatus: lastKept.status,
-    lastLatencyMs: lastKept.latencyMs,
-    innerOnlineMs,
-    latencySum: latencyCount === 0 ? 0 : latencySum,
-    latencyCount,
-    reportCount: summary.reportCount - dropped.length,
-  };
+  if (kept.latencyCount === 0) kept.latencySum = 0;
+  // The spans after the kept report came from the dropped ones; one that runs through it is cut there.
+  kept.downSpans = kept.downSpans && kept.downSpans.filter((span) => span.from < lastKept.at);
+  const lastSpan = kept.downSpans?.[kept.downSpans.length - 1];
+  if (lastSpan) lastSpan.to = Math.min(lastSpan.to, lastKept.at);
+  kept.lastAt = lastKept.at;
+  kept.lastStatus = lastKept.status;
+  kept.lastLatencyMs = lastKept.latencyMs;
+  kept.reportCount -= dropped.length;
+  return kept;
 }

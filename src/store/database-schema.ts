@@ -96,11 +96,35 @@ export interface DailyRollupTable {
   latency_sum: number;
   latency_count: number;
   report_count: number;
+  /** `encodeDownSpans` of the day's inner down spans; null: not known (migration 007). */
+  down_spans: Uint8Array | null;
+  /** `LatencySketch.encode` of the day's ONLINE latencies; null: not known (migration 007). */
+  latencies: Uint8Array | null;
 }
 
 /** A deleted bucket's series whose reports and rollups are not all deleted yet (migration 005). */
 export interface DeletedSeriesTable {
   series_id: number;
+}
+
+/** One version of a maintenance window (migration 006); `imported` is 0 or 1. */
+export interface MaintenanceVersionTable {
+  window_id: string;
+  version: number;
+  bucket_id: string;
+  in_force_from: number;
+  in_force_until: number | null;
+  /** JSON array of node ids; null: every node of the bucket. */
+  node_ids: string | null;
+  start_at: number;
+  end_at: number | null;
+  rrule: string | null;
+  duration_minutes: number | null;
+  until_at: number | null;
+  reason: string | null;
+  created_at: number;
+  created_by: string;
+  imported: number;
 }
 
 export interface SettingTable {
@@ -124,5 +148,6 @@ export interface Database {
   all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
   deleted_series: DeletedSeriesTable;
+  maintenance_versions: MaintenanceVersionTable;
   settings: SettingTable;
 }

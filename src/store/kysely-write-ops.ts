@@ -1,27 +1,18 @@
-import { sql, type Transaction } from 'kysely';
-import { summarizeReport, type DaySummary } from '../stats/day-summary.js';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { DaySummary } from '../stats/day-summary.js';
 import type { Report } from '../stats/node-status.js';
 import { DAY_MS } from '../time/instant.js';
-import type { Database } from './database-schema.js';
+import type { DailyRollupTable, Database } from './database-schema.js';
 import { advanceReplayGuard, type ReplayGuard } from './replay-guard.js';
 import { reportFromRow, rowFromSummary, summaryFromRow } from './rollup-rows.js';
 import { statusCode } from './status-codes.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from './write-ops.js';
 
-// Keeps the multi-row statements of the rarer paths under PostgreSQL's bound-parameter limit.
-const ROWS_PER_STATEMENT = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
 
 /**
  * The ingest statements on PostgreSQL. The busy ones (guards, series,
- * reports, appended rollups) send each column as one array parameter and
+ * reports, rollups) send each column as one array parameter and
  * `unnest` it: one statement and one round trip for a whole group commit,
  * whatever its size, and nothing for Kysely to compile row by row.
  *
@@ -108,42 +99,12 @@ export class KyselyWriteOps implements WriteOps {
     return rows.map((row) => ({ seriesId: row.series_id, report: reportFromRow(row) }));
   }
 
-  async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
-    const fresh = rows.map(({ seriesId, day, report }) => rowFromSummary(seriesId, day, summarizeReport(report)));
-    const column = <K extends keyof (typeof fresh)[number]>(key: K) => fresh.map((row) => row[key]);
-    // `appendReport` in SQL; every right-hand side reads the row as it was.
-    const { rows: appended } = await sql<{ series_id: number; day: number }>`
-      insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
-        latency_sum, latency_count, report_count)
-      select * from unnest(${column('series_id')}::bigint[], ${column('day')}::integer[], ${column('first_at')}::bigint[],
-        ${column('last_at')}::bigint[], ${column('last_status')}::smallint[], ${column('last_latency_ms')}::double precision[],
-        ${column('inner_online_ms')}::bigint[], ${column('latency_sum')}::double precision[], ${column('latency_count')}::integer[],
-        ${column('report_count')}::integer[])
-      on conflict (series_id, day) do update set
-        inner_online_ms = daily_rollups.inner_online_ms + case when daily_rollups.last_status = ${statusCode('ONLINE')}
-          then least(excluded.last_at - daily_rollups.last_at, ${staleAfterMs}::bigint) else 0 end,
-        latency_sum = daily_rollups.latency_sum + excluded.latency_sum,
-        latency_count = daily_rollups.latency_count + excluded.latency_count,
-        report_count = daily_rollups.report_count + 1,
-        last_at = excluded.last_at, last_status = excluded.last_status, last_latency_ms = excluded.last_latency_ms
-      where excluded.last_at > daily_rollups.last_at
-      returning series_id, day`.execute(this.trx);
-    const done = new Set(appended.map((row) => seriesDayKey({ seriesId: row.series_id, day: row.day })));
-    return rows.filter((row) => !done.has(seriesDayKey(row)));
-  }
-
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {
-    const found = new Map<string, DaySummary>();
-    for (const chunk of chunks(keys, ROWS_PER_STATEMENT)) {
-      const rows = await this.trx
-        .selectFrom('daily_rollups')
-        .selectAll()
-        .where('series_id', 'in', [...new Set(chunk.map((k) => k.seriesId))])
-        .where('day', 'in', [...new Set(chunk.map((k) => k.day))])
-        .execute();
-      for (const row of rows) found.set(seriesDayKey({ seriesId: row.series_id, day: row.day }), summaryFromRow(row));
-    }
-    return found;
+    const { rows } = await sql<Selectable<DailyRollupTable>>`
+      select r.* from daily_rollups r
+      join unnest(${keys.map((k) => k.seriesId)}::bigint[], ${keys.map((k) => k.day)}::integer[]) as k(series_id, day)
+        on r.series_id = k.series_id and r.day = k.day`.execute(this.trx);
+    return new Map(rows.map((row) => [seriesDayKey({ seriesId: row.series_id, day: row.day }), summaryFromRow(row)]));
   }
 
   async dayReports({ seriesId, day }: SeriesDayKey): Promise<Report[]> {
@@ -158,23 +119,21 @@ export class KyselyWriteOps implements WriteOps {
   }
 
   async saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void> {
-    for (const chunk of chunks(rows, ROWS_PER_STATEMENT / 2)) {
-      await this.trx
-        .insertInto('daily_rollups')
-        .values(chunk.map((r) => rowFromSummary(r.seriesId, r.day, r.summary)))
-        .onConflict((oc) =>
-          oc.columns(['series_id', 'day']).doUpdateSet((eb) => ({
-            first_at: eb.ref('excluded.first_at'),
-            last_at: eb.ref('excluded.last_at'),
-            last_status: eb.ref('excluded.last_status'),
-            last_latency_ms: eb.ref('excluded.last_latency_ms'),
-            inner_online_ms: eb.ref('excluded.inner_online_ms'),
-            latency_sum: eb.ref('excluded.latency_sum'),
-            latency_count: eb.ref('excluded.latency_count'),
-            report_count: eb.ref('excluded.report_count'),
-          })),
-        )
-        .execute();
-    }
+    if (rows.length === 0) return;
+    const saved = rows.map((r) => rowFromSummary(r.seriesId, r.day, r.summary));
+    const column = <K extends keyof DailyRollupTable>(key: K) => saved.map((row) => row[key]);
+    // One statement for the whole group commit, each column one array parameter.
+    await sql`
+      insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
+        latency_sum, latency_count, report_count, down_spans, latencies)
+      select * from unnest(${column('series_id')}::bigint[], ${column('day')}::integer[], ${column('first_at')}::bigint[],
+        ${column('last_at')}::bigint[], ${column('last_status')}::smallint[], ${column('last_latency_ms')}::double precision[],
+        ${column('inner_online_ms')}::bigint[], ${column('latency_sum')}::double precision[], ${column('latency_count')}::integer[],
+        ${column('report_count')}::integer[], ${column('down_spans')}::bytea[], ${column('latencies')}::bytea[])
+      on conflict (series_id, day) do update set
+        first_at = excluded.first_at, last_at = excluded.last_at, last_status = excluded.last_status,
+        last_latency_ms = excluded.last_latency_ms, inner_online_ms = excluded.inner_online_ms,
+        latency_sum = excluded.latency_sum, latency_count = excluded.latency_count, report_count = excluded.report_count,
+        down_spans = excluded.down_spans, latencies = excluded.latencies`.execute(this.trx);
   }
 }

@@ -1,4 +1,4 @@
-import { appendReport, summarizeDay, type DaySummary } from '../stats/day-summary.js';
+import { appendReports, summarizeDay, type DaySummary } from '../stats/day-summary.js';
 import type { NodeStatus, Report } from '../stats/node-status.js';
 import { dayOf } from '../time/instant.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type WriteOps } from './write-ops.js';
@@ -66,9 +66,12 @@ export class ReportWriter {
   }
 
   /**
-   * A (series, day) with one new report, the usual case of live reports, is
-   * appended in the store without a read; the others (several reports, or
-   * one older than the day's last) are read, computed here and saved.
+   * Brings the touched (series, day) rollups up to date: read in one go,
+   * appended to here (or recomputed from the day's reports when one is
+   * older than the day's last), and written in one go. The SQL arithmetic
+   * that once appended a live report without a read cannot update a
+   * latency sketch or down spans; the read costs one statement per group
+   * commit on PostgreSQL and a primary-key lookup per rollup on SQLite.
    */
   private async updateRollups(inserted: SeriesReport[]): Promise<void> {
     const groups = new Map<string, SeriesDayKey & { reports: Report[] }>();
@@ -78,23 +81,11 @@ export class ReportWriter {
       group.reports.push(report);
       groups.set(key, group);
     }
-    const single = [...groups.values()].filter((g) => g.reports.length === 1);
-    const left = new Set(groups.keys());
-    if (single.length > 0) {
-      const appended = single.map((g) => ({ seriesId: g.seriesId, day: g.day, report: g.reports[0] as Report }));
-      for (const g of single) left.delete(seriesDayKey(g));
-      for (const key of await this.ops.appendToRollups(appended, this.staleAfterMs)) left.add(seriesDayKey(key));
-    }
-    if (left.size === 0) return;
-    const rest = [...left].map((key) => groups.get(key) as SeriesDayKey & { reports: Report[] });
-    const existing = await this.ops.rollups(rest);
+    if (groups.size === 0) return;
+    const existing = await this.ops.rollups([...groups.values()]);
     const updated = [];
-    for (const group of rest) {
-      updated.push({
-        seriesId: group.seriesId,
-        day: group.day,
-        summary: await this.nextSummary(group, existing.get(seriesDayKey(group))),
-      });
+    for (const [key, group] of groups) {
+      updated.push({ seriesId: group.seriesId, day: group.day, summary: await this.nextSummary(group, existing.get(key)) });
     }
     await this.ops.saveRollups(updated);
   }
@@ -103,9 +94,7 @@ export class ReportWriter {
   private async nextSummary(group: SeriesDayKey & { reports: Report[] }, current: DaySummary | undefined): Promise<DaySummary> {
     const fresh = group.reports; // sorted by `at`, as the whole batch is
     if (!current) return summarizeDay(fresh, this.staleAfterMs) as DaySummary;
-    if ((fresh[0] as Report).at > current.lastAt) {
-      return fresh.reduce((summary, r) => appendReport(summary, r, this.staleAfterMs), current);
-    }
+    if ((fresh[0] as Report).at > current.lastAt) return appendReports(current, fresh, this.staleAfterMs);
     return summarizeDay(await this.ops.dayReports(group), this.staleAfterMs) as DaySummary;
   }
 }

@@ -1,9 +1,17 @@
 import type { Selectable } from 'kysely';
 import type { DaySummary } from '../stats/day-summary.js';
+import { decodeDownSpans, encodeDownSpans } from '../stats/down-span-bytes.js';
+import { LatencySketch } from '../stats/latency-sketch.js';
 import type { Report } from '../stats/node-status.js';
 import type { DailyRollupTable, ReportTable } from './database-schema.js';
 import { statusCode, statusFromCode } from './status-codes.js';
 
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays, as BLOBs; pg takes either as bytea. */
+function bytesForDriver(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The rollup row's `DaySummary`, its detail decoded. */
 export function summaryFromRow(row: Selectable<DailyRollupTable>): DaySummary {
   return {
     firstAt: row.first_at,
@@ -14,9 +22,12 @@ export function summaryFromRow(row: Selectable<DailyRollupTable>): DaySummary {
     latencySum: row.latency_sum,
     latencyCount: row.latency_count,
     reportCount: row.report_count,
+    downSpans: row.down_spans && decodeDownSpans(row.down_spans),
+    latencies: row.latencies && LatencySketch.decode(row.latencies),
   };
 }
 
+/** The rollup row of a `DaySummary`, its detail encoded. */
 export function rowFromSummary(seriesId: number, day: number, summary: DaySummary): DailyRollupTable {
   return {
     series_id: seriesId,
@@ -29,6 +40,8 @@ export function rowFromSummary(seriesId: number, day: number, summary: DaySummar
     latency_sum: summary.latencySum,
     latency_count: summary.latencyCount,
     report_count: summary.reportCount,
+    down_spans: summary.downSpans && bytesForDriver(encodeDownSpans(summary.downSpans)),
+    latencies: summary.latencies && bytesForDriver(summary.latencies.encode()),
   };
 }
 

@@ -61,21 +61,23 @@ export class StatsStore implements StatsSource {
     const generation = this.rollupSpans.generation();
     const kept = this.rollupSpans.get(bucketId, fromDay, toDay);
     if (kept) return kept;
-    const rows = await this.readSeriesDays(bucketId, fromDay, toDay);
+    const rows = await seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay, false);
     this.rollupSpans.set(bucketId, fromDay, toDay, rows, generation);
     return rows;
   }
 
   /**
-   * The same rows as `seriesDays`, read straight from the store and not
-   * kept: the range call asks for a long span once, which the cache would
-   * only hold in memory.
+   * The same rows as `seriesDays`, with their detail (down spans, latency
+   * sketch), read straight from the store in one indexed read and not kept:
+   * the range call and the SLA report ask for a long span once, which the
+   * cache would only hold in memory. Ask for `fromDay - lookbackDays(...)`
+   * to have each day's lookback rows too (`rollupsByDay`).
    *
    * @example
    * const rows = await store.stats.seriesDaysRange(bucketId, 19730, 19767);
    */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    return this.readSeriesDays(bucketId, fromDay, toDay);
+    return seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay, true);
   }
 
   /**
@@ -142,10 +144,6 @@ export class StatsStore implements StatsSource {
     }));
   }
 
-  private async readSeriesDays(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    return seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay);
-  }
-
   async seriesAhead(seriesId: number, fromDay: number, day: number, from: number): Promise<SeriesAhead> {
     // One snapshot: on SQLite a read transaction on this thread's connection (WAL keeps it
     // while the writer commits); on PostgreSQL a repeatable-read one.
@@ -154,7 +152,7 @@ export class StatsStore implements StatsSource {
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const rows = await seriesDaysOf(trx, { column: 's.id', value: seriesId }, fromDay, day);
+        const rows = await seriesDaysOf(trx, { column: 's.id', value: seriesId }, fromDay, day, true);
         const reports = (fromAt: number, toAt: number) =>
           trx
             .selectFrom('all_reports')
@@ -178,18 +176,37 @@ export class StatsStore implements StatsSource {
   }
 }
 
-/** The rollups of days `fromDay..toDay` of the series of one bucket, or of one series, with each series' node and start. */
+const SUMMARY_COLUMNS = [
+  'r.series_id',
+  'r.day',
+  'r.first_at',
+  'r.last_at',
+  'r.last_status',
+  'r.last_latency_ms',
+  'r.inner_online_ms',
+  'r.latency_sum',
+  'r.latency_count',
+  'r.report_count',
+] as const;
+
+/**
+ * The rollups of days `fromDay..toDay` of the series of one bucket, or of
+ * one series, with each series' node and start; `detail`: with the down
+ * spans and latency sketch, else those are left null (unread: the daily
+ * numbers do not need them, and the rows kept for them stay small).
+ */
 async function seriesDaysOf(
   db: Kysely<Database>,
   which: { column: 's.bucket_id'; value: string } | { column: 's.id'; value: number },
   fromDay: number,
   toDay: number,
+  detail: boolean,
 ): Promise<SeriesDay[]> {
   const rows = await db
     .selectFrom('series as s')
     .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
-    .select(['s.node_id', 's.first_at as series_first_at'])
-    .selectAll('r')
+    .select(['s.node_id', 's.first_at as series_first_at', ...SUMMARY_COLUMNS])
+    .$if(detail, (q) => q.select(['r.down_spans', 'r.latencies']))
     .where(which.column, '=', which.value)
     .where('r.day', '>=', fromDay)
     .where('r.day', '<=', toDay)
@@ -199,6 +216,6 @@ async function seriesDaysOf(
     nodeId: row.node_id,
     firstAt: row.series_first_at,
     day: row.day,
-    summary: summaryFromRow(row),
+    summary: summaryFromRow({ down_spans: null, latencies: null, ...row }),
   }));
 }

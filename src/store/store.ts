@@ -9,11 +9,13 @@ import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteStoreLock } from './sqlite/store-lock.js';
 import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
+import { MaintenanceStore } from './maintenance-store.js';
 import { NodeStore } from './node-store.js';
 import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { dayOf } from '../time/instant.js';
 import { SqliteWriterThread } from './sqlite/sqlite-writer-thread.js';
 import { ReportStore } from './report-store.js';
+import { backfillRollupDetail } from './rollup-detail-backfill.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
 import { StatsStore } from './stats-store.js';
 import { StoreEvents } from './store-events.js';
@@ -33,6 +35,8 @@ export interface Store {
   nodes: NodeStore;
   reports: ReportStore;
   stats: StatsStore;
+  /** Maintenance windows of buckets, with every past version. */
+  maintenance: MaintenanceStore;
   /** Told after each committed change, for caches of derived answers. */
   events: StoreEvents;
   /** Whether the database answers (readiness). */
@@ -116,6 +120,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
     await ensureRollupsMatch(db, options.staleAfterMs, log);
+    const filled = await backfillRollupDetail(db, options.staleAfterMs);
+    if (filled > 0) log(`computed the down spans and latency sketches of ${filled} daily rollups from their raw reports`);
   } catch (error) {
     await db.destroy();
     lock?.release();
@@ -137,6 +143,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     nodes,
     reports: new ReportStore(commit.write, events),
     stats: new StatsStore(db, nodes, events),
+    maintenance: new MaintenanceStore(db),
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();

@@ -53,13 +53,7 @@ export interface WriteOps {
   moveFirstAt(seriesId: number, firstAt: number): Promise<void>;
   /** Inserts reports, skipping repeats of a stored (series, at); answers the new ones. */
   insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]>;
-  /**
-   * Appends one report to its day's rollup inside the store, without
-   * reading it first (the arithmetic of `appendReport`, in SQL), where the
-   * report is newer than the rollup's last one or starts the rollup.
-   * Answers the keys it left alone, for `rollups` and `saveRollups`.
-   */
-  appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]>;
+  /** The stored rollups of `keys`, by `seriesDayKey`. */
   rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>>;
   /** Every stored report of one series on one UTC day. */
   dayReports(key: SeriesDayKey): Promise<Report[]>;

@@ -1,5 +1,6 @@
 import { summarizeDays } from '../../src/stats/day-summary.js';
 import type { Report } from '../../src/stats/node-status.js';
+import type { DailyRollupTable } from '../../src/store/database-schema.js';
 import { migrationProvider } from '../../src/store/migrations/migration-provider.js';
 import { rowFromSummary } from '../../src/store/rollup-rows.js';
 import { statusCode } from '../../src/store/status-codes.js';
@@ -120,9 +121,13 @@ export async function writeSeriesAsOfOld(
     await store.db.insertInto('reports').values(rows).execute();
   }
   for (const [day, summary] of summarizeDays(sorted, staleAfterMs)) {
+    // The detail columns came with migration 007.
+    const row: Partial<DailyRollupTable> = rowFromSummary(id, day, summary);
+    delete row.down_spans;
+    delete row.latencies;
     await store.db
       .insertInto('daily_rollups')
-      .values(rowFromSummary(id, day, summary))
+      .values(row as DailyRollupTable)
       .execute();
   }
 }

@@ -24,6 +24,14 @@ export interface BucketNodeStatsRangeInfo extends BucketNodeStatsDailyInfo {
   nodeId: string;
   /** The node's region as of the end of the day. */
   region: string;
+  /**
+   * Percentiles of the day's ONLINE latencies (those of `avg_latency_ms`), within 1 %;
+   * null when none was measured, or the day was rolled up before percentiles were kept
+   * and its raw reports are gone.
+   */
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  p99_latency_ms: number | null;
 }
 
 /**

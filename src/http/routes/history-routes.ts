@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireBucketRole } from '../../auth/access.js';
-import type { NodeDayEntry } from '../../stats/bucket-day-stats.js';
-import { bucketRangeStats, MAX_RANGE_DAYS } from '../../stats/bucket-range-stats.js';
+import { bucketRangeStats, MAX_RANGE_DAYS, type RangeDayEntry } from '../../stats/bucket-range-stats.js';
 import { dayWindow } from '../../stats/daily-node-stats.js';
 import { roundHalfUp2 } from '../../stats/rounding.js';
 import type { MinuteLatency } from '../../store/stats-store.js';
-import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
-import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
+import { dayText, requireDay, requireDaySpan, requireNotAfterToday } from '../day-span-input.js';
 import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
@@ -20,26 +18,10 @@ import {
 } from '../schemas/history-schemas.js';
 import { BucketParams } from '../schemas/stats-schemas.js';
 
-const dayText = (day: number): string => formatInstant(day * DAY_MS).slice(0, 10);
-
-/** The UTC day of a request field, or a 400 naming the field and the forms it takes. */
-function requireDay(field: string, text: string): number {
-  const day = parseDay(text);
-  if (day === undefined) {
-    throw ApiError.badRequest(
-      `${field} must be a date (2024-01-15) or an RFC 3339 date-time (2024-01-15T00:00:00.000Z); got ${JSON.stringify(text.slice(0, 64))}`,
-    );
-  }
-  return day;
-}
-
-function requireNotAfterToday(field: string, day: number, now: number): void {
-  if (day > dayOf(now)) throw ApiError.badRequest(`${field} ${dayText(day)} is after the current UTC day`);
-}
-
-/** An entry of the range answer: the stats call's fields, plus the node's id and region. */
-function rangeEntry(e: NodeDayEntry) {
-  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e) };
+/** An entry of the range answer: the stats call's fields, plus the node's id and region and the latency percentiles. */
+function rangeEntry(e: RangeDayEntry) {
+  const { p50, p95, p99 } = e.latencyPercentiles;
+  return { nodeId: e.nodeId, region: e.region, ...dailyInfoOf(e), p50_latency_ms: p50, p95_latency_ms: p95, p99_latency_ms: p99 };
 }
 
 /** Groups the store's per-minute sums by node, in the store's order (node, then minute). */
@@ -69,7 +51,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
         description:
           `The daily statistics of every UTC day from \`from\` to \`to\` (both included, at most ${MAX_RANGE_DAYS} days, ` +
           'not after the current UTC day): each day holds exactly the entries `POST /bucket/{bucketId}/stats` answers ' +
-          "for it, with each node's id and region added. Only members of the bucket's workspace may ask.",
+          "for it, with each node's id and region and the day's latency percentiles added. Only members of the bucket's workspace may ask.",
         tags: ['stats'],
         params: BucketParams,
         body: GetBucketRangeStatsRequest,
@@ -77,17 +59,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       },
     },
     async (request) => {
-      const from = requireDay('from', request.body.from);
-      const to = requireDay('to', request.body.to);
-      if (from > to) throw ApiError.badRequest(`from ${dayText(from)} is after to ${dayText(to)}`);
       const now = clock.now();
-      requireNotAfterToday('to', to, now);
-      const span = to - from + 1;
-      if (span > MAX_RANGE_DAYS) {
-        throw ApiError.badRequest(
-          `from ${dayText(from)} to ${dayText(to)} spans ${span} days; at most ${MAX_RANGE_DAYS} may be asked`,
-        );
-      }
+      const { fromDay: from, toDay: to } = requireDaySpan(request.body, now);
       const bucketId = request.params.bucketId.toLowerCase();
       await requireBucketRole(store, principalOf(request), bucketId, 'READ');
 

@@ -17,11 +17,23 @@ export const GetBucketRangeStatsRequest = Type.Object(
 );
 export type GetBucketRangeStatsRequest = Static<typeof GetBucketRangeStatsRequest>;
 
+const LatencyQuantile = (percent: string) =>
+  Nullable(
+    Type.Number({
+      description:
+        `The ${percent}th percentile of the day's ONLINE latencies (those of avg_latency_ms), within 1 % (sla.md); ` +
+        'null when none was measured, or when the day was rolled up before percentiles were kept and its raw reports are gone',
+    }),
+  );
+
 /** An entry of the stats call, with the node's id and region, which a dashboard needs to follow a node across days. */
 export const BucketNodeStatsRangeInfo = Type.Object({
   nodeId: Id,
   region: Type.String({ description: 'Region of the node as of the end of the day' }),
   ...BucketNodeStatsDailyInfo.properties,
+  p50_latency_ms: LatencyQuantile('50'),
+  p95_latency_ms: LatencyQuantile('95'),
+  p99_latency_ms: LatencyQuantile('99'),
 });
 export type BucketNodeStatsRangeInfo = Static<typeof BucketNodeStatsRangeInfo>;
 
@@ -60,6 +72,9 @@ export const GetBucketRangeStatsResponse = Type.Object(
                 node_status: 'ONLINE',
                 last_updated: '2024-01-15T23:59:00.000Z',
                 last_latency_ms: 42,
+                p50_latency_ms: 44.1,
+                p95_latency_ms: 61.7,
+                p99_latency_ms: 80.3,
               },
             ],
           },

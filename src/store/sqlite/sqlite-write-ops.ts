@@ -1,6 +1,6 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { summarizeReport, type DaySummary } from '../../stats/day-summary.js';
+import type { DaySummary } from '../../stats/day-summary.js';
 import type { Report } from '../../stats/node-status.js';
 import { DAY_MS, dayOf } from '../../time/instant.js';
 import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
@@ -58,7 +58,6 @@ export class SqliteWriteOps implements WriteOps {
     countRecent: Statement<[], number>;
     lastAtOfDay: Statement<[number, number], number>;
     rollup: Statement<[number, number], DailyRollupTable>;
-    appendToRollup: Statement<[number, number, number, number, number, number | null, number, number, number, number]>;
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
     saveRollup: Statement<DailyRollupTable>;
   };
@@ -91,29 +90,17 @@ export class SqliteWriteOps implements WriteOps {
         .prepare<[number, number], number>('select last_at from daily_rollups where series_id = ? and day = ?')
         .pluck(),
       rollup: sqlite.prepare('select * from daily_rollups where series_id = ? and day = ?'),
-      // `appendReport` in SQL; every right-hand side reads the row as it was.
-      appendToRollup: sqlite.prepare(
-        `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
-           latency_sum, latency_count, report_count)
-         values (?, ?, ?, ?, ?, ?, 0, ?, ?, 1)
-         on conflict (series_id, day) do update set
-           inner_online_ms = inner_online_ms
-             + case when last_status = ? then min(excluded.last_at - last_at, ?) else 0 end,
-           latency_sum = latency_sum + excluded.latency_sum, latency_count = latency_count + excluded.latency_count,
-           report_count = report_count + 1, last_at = excluded.last_at, last_status = excluded.last_status,
-           last_latency_ms = excluded.last_latency_ms
-         where excluded.last_at > daily_rollups.last_at`,
-      ),
       dayReports: sqlite.prepare('select at, status, latency_ms from reports where series_id = ? and at >= ? and at < ?'),
       saveRollup: sqlite.prepare(
         `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
-           latency_sum, latency_count, report_count)
+           latency_sum, latency_count, report_count, down_spans, latencies)
          values (@series_id, @day, @first_at, @last_at, @last_status, @last_latency_ms, @inner_online_ms,
-           @latency_sum, @latency_count, @report_count)
+           @latency_sum, @latency_count, @report_count, @down_spans, @latencies)
          on conflict (series_id, day) do update set first_at = excluded.first_at, last_at = excluded.last_at,
            last_status = excluded.last_status, last_latency_ms = excluded.last_latency_ms,
            inner_online_ms = excluded.inner_online_ms, latency_sum = excluded.latency_sum,
-           latency_count = excluded.latency_count, report_count = excluded.report_count`,
+           latency_count = excluded.latency_count, report_count = excluded.report_count,
+           down_spans = excluded.down_spans, latencies = excluded.latencies`,
       ),
     };
   }
@@ -213,27 +200,6 @@ export class SqliteWriteOps implements WriteOps {
     }
     // In the order given: the caller's groups rely on it.
     return reports.filter((row) => stored.has(row));
-  }
-
-  async appendToRollups(rows: ReadonlyArray<SeriesDayKey & { report: Report }>, staleAfterMs: number): Promise<SeriesDayKey[]> {
-    const online = statusCode('ONLINE');
-    return rows.filter(({ seriesId, day, report }) => {
-      // Bound by position: better-sqlite3 binds that faster than a row object's names.
-      const one = summarizeReport(report);
-      const { changes } = this.statements.appendToRollup.run(
-        seriesId,
-        day,
-        one.firstAt,
-        one.lastAt,
-        statusCode(one.lastStatus),
-        one.lastLatencyMs,
-        one.latencySum,
-        one.latencyCount,
-        online,
-        staleAfterMs,
-      );
-      return changes === 0;
-    });
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createMember, importReports, stage, createNode, type ImportedReport } from './helpers/fixtures.js';
+import { quantileAcceptable } from './helpers/quantile-rule.js';
+import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { STORE_KINDS } from './helpers/test-stores.js';
+import type { GetBucketIncidentsResponse, GetBucketReportResponse } from '../src/http/schemas/report-schemas.js';
+import type { GetBucketNodeStatsResponse } from '../src/http/schemas/stats-schemas.js';
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+const MINUTE = 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** sla.md's worked example: 2024-01-15, a window 06:00–07:00 announced on 2024-01-10. */
+function workedExampleReports(nodeId: string, bucketId: string): ImportedReport[] {
+  const day = Date.parse('2024-01-15T00:00:00.000Z');
+  const reports: ImportedReport[] = [];
+  for (let m = 0; m < 360; m++) reports.push({ nodeId, bucketId, at: iso(day + m * MINUTE), status: 'ONLINE', latencyMs: 10 });
+  reports.push({ nodeId, bucketId, at: iso(day + 390 * MINUTE), status: 'OFFLINE', latencyMs: null });
+  for (let m = 391; m < 1440; m++) reports.push({ nodeId, bucketId, at: iso(day + m * MINUTE), status: 'ONLINE', latencyMs: 20 });
+  return reports;
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`SLA report (${kind})`, () => {
+    let t: TestApp;
+    let bucketId: string;
+    let token: string;
+    let nodeId: string;
+
+    before(async () => {
+      t = await startTestApp(kind, { now: '2024-01-10T09:00:00.000Z' });
+      ({ bucketId, token } = await stage(t, 'sla'));
+      nodeId = await createNode(t, { host: 'n1.example.net', ip: '10.0.0.1' });
+      // Announced on 2024-01-10, as the worked example says.
+      await t.store.maintenance.create(
+        bucketId,
+        {
+          definition: {
+            nodeIds: null,
+            start: Date.parse('2024-01-15T06:00:00.000Z'),
+            end: Date.parse('2024-01-15T07:00:00.000Z'),
+            rrule: null,
+            durationMinutes: null,
+            until: null,
+          },
+          reason: 'upgrade',
+        },
+        'operator',
+        t.clock.now(),
+      );
+      t.clock.set('2024-01-20T12:00:00.000Z');
+      await importReports(t, workedExampleReports(nodeId, bucketId));
+    });
+    after(async () => t?.close());
+
+    const report = (body: object, headers: Record<string, string> = {}, as = token) =>
+      t.call({ method: 'POST', url: `/bucket/${bucketId}/report`, payload: body, headers, token: as });
+
+    it("gives sla.md's worked example exactly", async () => {
+      const response = await report({ from: '2024-01-15', to: '2024-01-15' });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = response.json<GetBucketReportResponse>();
+      assert.deepEqual(body.bucket, {
+        countedMs: 86_400_000,
+        onlineMs: 84_660_000,
+        maintenanceMs: 3_600_000,
+        perc_uptime: 97.99,
+        perc_uptime_sla: 100,
+        downtimeMs: 0,
+        incidents: 0,
+      });
+      const [node] = body.nodes;
+      assert.ok(node);
+      const { p50_latency_ms, p95_latency_ms, p99_latency_ms, ...rest } = node;
+      assert.deepEqual(rest, {
+        nodeId,
+        ip: '10.0.0.1',
+        host: 'n1.example.net',
+        region: rest.region,
+        version: rest.version,
+        listedDays: 1,
+        countedMs: 86_400_000,
+        onlineMs: 84_660_000,
+        maintenanceMs: 3_600_000,
+        perc_uptime: 97.99,
+        perc_uptime_sla: 100,
+        downtimeMs: 0,
+        incidents: 0,
+        longestIncidentMs: null,
+        avg_latency_ms: 17.44,
+        daysWithoutDetail: [],
+      });
+      const latencies = [...Array<number>(360).fill(10), ...Array<number>(1049).fill(20)];
+      for (const [q, v] of [
+        [0.5, p50_latency_ms],
+        [0.95, p95_latency_ms],
+        [0.99, p99_latency_ms],
+      ] as const) {
+        assert.ok(quantileAcceptable(v, latencies, q), `p${q * 100} = ${v}`);
+        assert.ok(v !== null && Math.abs(v - 20) <= 0.2, `p${q * 100} = ${v}, not 20 within 1 %`);
+      }
+
+      const incidents = await t.call({
+        method: 'POST',
+        url: `/bucket/${bucketId}/incidents`,
+        payload: { from: '2024-01-15', to: '2024-01-15' },
+        token,
+      });
+      assert.equal(incidents.statusCode, 200, incidents.body);
+      assert.deepEqual(incidents.json<GetBucketIncidentsResponse>().incidents, [
+        {
+          nodeId,
+          host: 'n1.example.net',
+          ip: '10.0.0.1',
+          start: '2024-01-15T06:02:00.000Z',
+          end: '2024-01-15T06:31:00.000Z',
+          durationMs: 1_740_000,
+          offlineMs: 60_000,
+          disconnectedMs: 1_680_000,
+          maintenanceMs: 1_740_000,
+        },
+      ]);
+
+      // The daily call is unchanged by the window.
+      const daily = await t.call({ method: 'POST', url: `/bucket/${bucketId}/stats`, payload: { day: '2024-01-15' }, token });
+      const [entry] = daily.json<GetBucketNodeStatsResponse>().nodeStats;
+      assert.equal(entry?.perc_uptime, 97.99);
+      assert.equal(entry?.avg_latency_ms, 17.44);
+    });
+
+    it('answers CSV: a header line of field names, one line per node', async () => {
+      const response = await report({ from: '2024-01-15', to: '2024-01-15' }, { accept: 'text/csv' });
+      assert.equal(response.statusCode, 200);
+      assert.match(response.headers['content-type'] as string, /^text\/csv/);
+      const lines = response.body.trimEnd().split('\r\n');
+      assert.equal(lines.length, 2);
+      const header = lines[0]!.split(',');
+      assert.deepEqual(header.slice(0, 6), ['nodeId', 'ip', 'host', 'region', 'version', 'listedDays']);
+      const row = Object.fromEntries(header.map((name, i) => [name, lines[1]!.split(',')[i]]));
+      assert.equal(row.perc_uptime, '97.99');
+      assert.equal(row.perc_uptime_sla, '100');
+      assert.equal(row.longestIncidentMs, '');
+      assert.equal(row.daysWithoutDetail, '');
+    });
+
+    it('answers a one-page PDF', async () => {
+      const response = await report({ from: '2024-01-01', to: '2024-01-20' }, { accept: 'application/pdf' });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.headers['content-type'], 'application/pdf');
+      assert.equal(response.rawPayload.subarray(0, 5).toString(), '%PDF-');
+      assert.equal(response.rawPayload.toString('latin1').match(/\/Type \/Page\b/g)?.length, 1);
+    });
+
+    it('follows the daily call: access rules, error order, bad input', async () => {
+      const stranger = await createMember(t, `stranger-${Math.random()}@example.com`);
+      assert.equal((await report({ from: '2024-01-15', to: '2024-01-15' }, {}, null as unknown as string)).statusCode, 401);
+      assert.equal((await report({ from: '2024-01-15', to: '2024-01-15' }, {}, stranger.token)).statusCode, 403);
+      assert.equal(
+        (
+          await t.call({
+            method: 'POST',
+            url: `/bucket/${UNKNOWN_ID}/report`,
+            payload: { from: '2024-01-15', to: '2024-01-15' },
+            token,
+          })
+        ).statusCode,
+        404,
+      );
+      // 400 before 404 and 403.
+      for (const body of [
+        { from: '2024-01-15' },
+        { from: 'yesterday', to: '2024-01-15' },
+        { from: '2024-01-16', to: '2024-01-15' },
+        { from: '2024-01-15', to: '2024-01-21' },
+        { from: '2023-01-01', to: '2024-01-15' },
+        { from: '2024-02-30', to: '2024-03-01' },
+      ]) {
+        for (const url of [`/bucket/${bucketId}/report`, `/bucket/${UNKNOWN_ID}/incidents`]) {
+          const response = await t.call({ method: 'POST', url, payload: body, token: stranger.token });
+          assert.equal(response.statusCode, 400, `${url} ${JSON.stringify(body)}: ${response.body}`);
+          assert.equal(response.json<{ success: boolean }>().success, false);
+        }
+      }
+      assert.equal((await t.call({ method: 'POST', url: `/bucket/not-a-uuid/report`, payload: {}, token })).statusCode, 400);
+    });
+  });
+}
