@@ -21,6 +21,7 @@ import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { historyRoutes } from './http/routes/history-routes.js';
+import { maintenanceRoutes } from './http/routes/maintenance-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { reportRoutes } from './http/routes/report-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     historyRoutes,
     reportRoutes,
     bucketRoutes,
+    maintenanceRoutes,
     workspaceRoutes,
     workspaceMemberRoutes,
     tokenRoutes,
