@@ -1,10 +1,16 @@
 import type uPlot from 'uplot';
-import type { ApiClient, BucketNodeStatsRangeInfo, GetBucketRangeStatsResponse } from '@flashback/bucket-stats-client';
+import type {
+  ApiClient,
+  BucketNodeStatsRangeInfo,
+  GetBucketRangeStatsResponse,
+  MaintenanceWindow,
+} from '@flashback/bucket-stats-client';
 import { wireBars } from './bar-keys.js';
 import { dashboardClient, failureText, refusalStatus, serviceNow } from './dashboard-client.js';
 import { renderDayTable } from './day-table.js';
-import { dayOf, daysEnding } from './format.js';
+import { addDays, dayOf, daysEnding } from './format.js';
 import { chartWidth, drawLatencyChart } from './latency-chart.js';
+import { maintenanceSpans, spansLength } from './maintenance-spans.js';
 import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
 import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
 import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
@@ -15,7 +21,7 @@ const dayCount = (): number => (wide.matches ? 90 : 30);
 
 let api: ApiClient | undefined;
 let selection: Selection = readSelection();
-let shown: { bucketId: string; answer: GetBucketRangeStatsResponse } | undefined;
+let shown: { bucketId: string; answer: GetBucketRangeStatsResponse; windows: MaintenanceWindow[] } | undefined;
 let chart: uPlot | undefined;
 // Each load takes a ticket; an answer that arrives after a newer load started is dropped.
 let ticket = 0;
@@ -113,13 +119,18 @@ async function openBucket(): Promise<void> {
   try {
     const last = today();
     const days = daysEnding(last, count);
-    const answer = await api.getBucketRangeStats(bucketId, { from: days[0] as string, to: last });
+    const [answer, { windows }] = await Promise.all([
+      api.getBucketRangeStats(bucketId, { from: days[0] as string, to: last }),
+      api.getMaintenanceWindows(bucketId),
+    ]);
     if (mine !== ticket) return;
-    shown = { bucketId, answer };
+    shown = { bucketId, answer, windows };
     const nodes = nodeHistories(answer.days);
     page.nodesSection.hidden = nodes.length === 0;
     page.nodesTitle.textContent = `Nodes: ${nodes.length}, daily uptime over the last ${count} days`;
-    page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to));
+    const maintenanceOf = (nodeId: string, day: string): number =>
+      spansLength(maintenanceSpans(windows, nodeId, Date.parse(`${day}T00:00:00Z`), Date.parse(`${addDays(day, 1)}T00:00:00Z`)));
+    page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to, maintenanceOf));
     page.day.max = answer.to;
     const empty = nodes.length === 0 ? `No bridge node has reported on this bucket in the last ${count} days.` : '';
     say(page.status, [notice, empty].filter(Boolean).join(' '), 'empty');
@@ -134,7 +145,7 @@ async function openBucket(): Promise<void> {
 
 async function openDay(asked: string): Promise<void> {
   if (!api || !shown) return;
-  const { bucketId, answer } = shown;
+  const { bucketId, answer, windows } = shown;
   const day = asked > answer.to ? answer.to : asked;
   const mine = ticket;
   selection.day = day;
@@ -154,10 +165,10 @@ async function openDay(asked: string): Promise<void> {
   } finally {
     page.dayTable.removeAttribute('aria-busy');
   }
-  await openLatency(bucketId, day, mine);
+  await openLatency(bucketId, day, mine, windows);
 }
 
-async function openLatency(bucketId: string, day: string, mine: number): Promise<void> {
+async function openLatency(bucketId: string, day: string, mine: number, windows: MaintenanceWindow[]): Promise<void> {
   if (!api) return;
   chart?.destroy();
   chart = undefined;
@@ -172,7 +183,8 @@ async function openLatency(bucketId: string, day: string, mine: number): Promise
     }
     say(page.latencyStatus, '');
     page.latencyChart.setAttribute('aria-label', `Latency per minute of ${latency.nodes.length} nodes on ${day}, UTC`);
-    chart = drawLatencyChart(page.latencyChart, latency);
+    const dayStart = Date.parse(`${day}T00:00:00Z`);
+    chart = drawLatencyChart(page.latencyChart, latency, maintenanceSpans(windows, null, dayStart, dayStart + 86_400_000));
   } catch (error) {
     if (mine === ticket) fail(error, page.latencyStatus, `the latency of ${day}`);
   }

@@ -64,6 +64,12 @@ export function renderLegend(): void {
     ...UPTIME_BANDS.map(([className, label]) =>
       el('span', { class: 'legend-item' }, el('span', { class: `swatch ${className}`, 'aria-hidden': 'true' }), label),
     ),
+    el(
+      'span',
+      { class: 'legend-item' },
+      el('span', { class: 'swatch u-top maintenance-swatch', 'aria-hidden': 'true' }),
+      'announced maintenance',
+    ),
   );
 }
 
