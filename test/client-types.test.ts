@@ -13,6 +13,7 @@ import type * as History from '../src/http/schemas/history-schemas.js';
 import type * as Maintenance from '../src/http/schemas/maintenance-schemas.js';
 import type * as NodeReport from '../src/http/schemas/node-report-schemas.js';
 import type * as Node from '../src/http/schemas/node-schemas.js';
+import type * as Sla from '../src/http/schemas/report-schemas.js';
 import type * as Stats from '../src/http/schemas/stats-schemas.js';
 import type * as Workspace from '../src/http/schemas/workspace-schemas.js';
 import { NODE_STATUSES } from '../src/stats/node-status.js';
@@ -107,6 +108,14 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<Wire<Client.GetBucketLatencyRequest>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyRequest>>();
     expectTypeOf<Wire<Client.NodeLatencySeries>>().toEqualTypeOf<Server<typeof History.NodeLatencySeries>>();
     expectTypeOf<Wire<Client.GetBucketLatencyResponse>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyResponse>>();
+    expectTypeOf<Wire<Client.GetBucketReportRequest>>().toEqualTypeOf<Server<typeof Sla.GetBucketReportRequest>>();
+    expectTypeOf<Wire<Client.BucketReportSummary>>().toEqualTypeOf<Server<typeof Sla.BucketReportSummary>>();
+    expectTypeOf<Wire<Client.NodeReport>>().toEqualTypeOf<Server<typeof Sla.NodeReport>>();
+    expectTypeOf<Wire<Client.GetBucketReportResponse>>().toEqualTypeOf<Server<typeof Sla.GetBucketReportResponse>>();
+    expectTypeOf<Wire<Client.IncidentInfo>>().toEqualTypeOf<Server<typeof Sla.IncidentInfo>>();
+    expectTypeOf<Wire<Client.GetBucketIncidentsResponse>>().toEqualTypeOf<Server<typeof Sla.GetBucketIncidentsResponse>>();
+    expectTypeOf<Client.ApiClient['getBucketReportPdf']>().returns.resolves.toEqualTypeOf<Uint8Array>();
+    expectTypeOf<Client.ApiClient['getBucketReportCsv']>().returns.resolves.toEqualTypeOf<string>();
   });
 
   it('maintenance windows', () => {

@@ -4,6 +4,11 @@ import { createMember, importReports, stage, createNode, type ImportedReport } f
 import { quantileAcceptable } from './helpers/quantile-rule.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
+import { asOperator, listen, runCli } from './fixtures/cli/cli-harness.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiClient } from '../packages/client/src/index.js';
 import type { GetBucketIncidentsResponse, GetBucketReportResponse } from '../src/http/schemas/report-schemas.js';
 import type { GetBucketNodeStatsResponse } from '../src/http/schemas/stats-schemas.js';
 
@@ -53,6 +58,9 @@ for (const kind of STORE_KINDS) {
       await importReports(t, workedExampleReports(nodeId, bucketId));
     });
     after(async () => t?.close());
+
+    let listening: Promise<string> | undefined;
+    const serviceUrl = (): Promise<string> => (listening ??= listen(t));
 
     const report = (body: object, headers: Record<string, string> = {}, as = token) =>
       t.call({ method: 'POST', url: `/bucket/${bucketId}/report`, payload: body, headers, token: as });
@@ -150,6 +158,55 @@ for (const kind of STORE_KINDS) {
       assert.equal(response.headers['content-type'], 'application/pdf');
       assert.equal(response.rawPayload.subarray(0, 5).toString(), '%PDF-');
       assert.equal(response.rawPayload.toString('latin1').match(/\/Type \/Page\b/g)?.length, 1);
+    });
+
+    it('the client gets the report as JSON, CSV text, PDF bytes, and the incidents', async () => {
+      const client = new ApiClient(await serviceUrl());
+      client.setAuthToken(token);
+      const period = { from: '2024-01-15', to: new Date('2024-01-15T00:00:00Z') };
+      assert.equal((await client.getBucketReport(bucketId, period)).bucket.perc_uptime_sla, 100);
+      assert.match(await client.getBucketReportCsv(bucketId, period), /^nodeId,ip,host,/);
+      const pdf = await client.getBucketReportPdf(bucketId, period);
+      assert.ok(pdf instanceof Uint8Array);
+      assert.equal(Buffer.from(pdf.subarray(0, 5)).toString(), '%PDF-');
+      assert.equal((await client.getBucketIncidents(bucketId, period)).incidents[0]?.durationMs, 1_740_000);
+    });
+
+    it('fbstats report and incidents: a table, --csv, --pdf FILE, --json, --month; usage errors exit 2', async () => {
+      const op = asOperator(await serviceUrl());
+      const dir = mkdtempSync(join(tmpdir(), 'fbstats-report-'));
+      try {
+        const run = (...argv: string[]) => runCli([...argv, ...op], { now: () => t.clock.now() });
+        const table = await run('report', bucketId, '--from', '2024-01-15', '--to', '2024-01-15');
+        assert.equal(table.code, 0, table.stderr);
+        assert.match(table.stdout, /^2024-01-15 to 2024-01-15: availability 100\.00 % \(uptime 97\.99 %\)/);
+        assert.match(table.stdout, /n1\.example\.net\s+10\.0\.0\.1\s+100\.00\s+97\.99/);
+        const csv = await run('report', bucketId, '--month', '2024-01', '--csv');
+        assert.equal(csv.code, 0, csv.stderr);
+        assert.equal(csv.stdout.trimEnd().split('\r\n').length, 2);
+        const file = join(dir, 'report.pdf');
+        const pdf = await run('report', bucketId, '--month', '2024-01', '--pdf', file);
+        assert.equal(pdf.code, 0, pdf.stderr);
+        assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+        const asJson = await run('report', bucketId, '--from', '2024-01-15', '--to', '2024-01-15', '--json');
+        assert.equal((JSON.parse(asJson.stdout) as GetBucketReportResponse).bucket.countedMs, 86_400_000);
+        const incidents = await run('incidents', bucketId, '--from', '2024-01-15', '--to', '2024-01-15');
+        assert.equal(incidents.code, 0, incidents.stderr);
+        assert.match(incidents.stdout, /2024-01-15T06:02:00\.000Z\s+2024-01-15T06:31:00\.000Z\s+n1\.example\.net/);
+        for (const argv of [
+          ['--month', '2024-13'],
+          ['--from', '2024-01-01'],
+          ['--month', '2024-01', '--to', '2024-01-02'],
+          ['--month', '2024-01', '--csv', '--json'],
+        ]) {
+          assert.equal((await run('report', bucketId, ...argv)).code, 2, argv.join(' '));
+        }
+        const refused = await run('report', bucketId, '--from', '2024-01-15', '--to', '2099-01-01');
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /after the current UTC day/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('follows the daily call: access rules, error order, bad input', async () => {

@@ -7,6 +7,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerMaintenanceCommands } from './commands/maintenance-command.js';
 import { registerMemberCommands } from './commands/member-command.js';
 import { registerNodeCommands } from './commands/node-command.js';
+import { registerReportCommands } from './commands/report-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
 import { registerTokenCommands } from './commands/token-command.js';
 import { registerUserCommands } from './commands/user-command.js';
@@ -42,6 +43,7 @@ export function buildProgram(context: CommandContext): Command {
   registerMaintenanceCommands(program, context);
   registerNodeCommands(program, context);
   registerStatsCommand(program, context);
+  registerReportCommands(program, context);
   registerImportCommand(program, context);
   registerAgentCommands(program, context);
   registerBackupCommand(program, context);

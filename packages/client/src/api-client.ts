@@ -21,6 +21,9 @@ import type {
   GetBucketNodeStatsResponse,
   GetBucketRangeStatsRequest,
   GetBucketRangeStatsResponse,
+  GetBucketReportRequest,
+  GetBucketReportResponse,
+  GetBucketIncidentsResponse,
   GetBucketsResponse,
   GetTokensResponse,
   GetWorkspaceResponse,
@@ -117,6 +120,48 @@ export class ApiClient {
    */
   getBucketLatency = (bucketId: string, request: GetBucketLatencyRequest): Promise<GetBucketLatencyResponse> =>
     this.makeRequest<GetBucketLatencyResponse>(`bucket/${segment(bucketId)}/latency`, 'POST', request);
+
+  /**
+   * The SLA report of a period (`sla.md`): per node and for the bucket,
+   * uptime with and without maintenance, downtime, incidents, latency mean
+   * and percentiles. At most 366 days; `to` not after today.
+   *
+   * @example
+   * const { bucket, nodes } = await client.getBucketReport(bucketId, { from: '2026-11-01', to: '2026-11-30' });
+   * console.log(bucket.perc_uptime_sla, nodes.map((n) => n.p95_latency_ms));
+   */
+  getBucketReport = (bucketId: string, request: GetBucketReportRequest): Promise<GetBucketReportResponse> =>
+    this.makeRequest<GetBucketReportResponse>(`bucket/${segment(bucketId)}/report`, 'POST', request);
+
+  /**
+   * The same report as CSV text: a header line of field names, one line per node.
+   *
+   * @example
+   * await writeFile('report.csv', await client.getBucketReportCsv(bucketId, { from: '2026-11-01', to: '2026-11-30' }));
+   */
+  getBucketReportCsv = (bucketId: string, request: GetBucketReportRequest): Promise<string> =>
+    this.makeRequest<string>(`bucket/${segment(bucketId)}/report`, 'POST', request, { accept: 'text/csv', read: 'text' });
+
+  /**
+   * The same report as a one-page PDF, as bytes.
+   *
+   * @example
+   * await writeFile('report.pdf', await client.getBucketReportPdf(bucketId, { from: '2026-11-01', to: '2026-11-30' }));
+   */
+  getBucketReportPdf = (bucketId: string, request: GetBucketReportRequest): Promise<Uint8Array> =>
+    this.makeRequest<Uint8Array>(`bucket/${segment(bucketId)}/report`, 'POST', request, {
+      accept: 'application/pdf',
+      read: 'bytes',
+    });
+
+  /**
+   * The incidents overlapping a period, newest first.
+   *
+   * @example
+   * const { incidents } = await client.getBucketIncidents(bucketId, { from: '2026-11-01', to: '2026-11-30' });
+   */
+  getBucketIncidents = (bucketId: string, request: GetBucketReportRequest): Promise<GetBucketIncidentsResponse> =>
+    this.makeRequest<GetBucketIncidentsResponse>(`bucket/${segment(bucketId)}/incidents`, 'POST', request);
 
   /**
    * Creates a bucket in a workspace where the caller is WRITE or ADMIN.
@@ -383,14 +428,21 @@ export class ApiClient {
    * ISO string). A 2xx with an empty body resolves to `null`, which no call
    * of this service answers; the type says `T` because the platform's does.
    */
-  private async makeRequest<T>(path: string, method: HttpMethod, data: unknown): Promise<T> {
+  private async makeRequest<T>(
+    path: string,
+    method: HttpMethod,
+    data: unknown,
+    answer: { accept: string; read: 'text' | 'bytes' } | undefined = undefined,
+  ): Promise<T> {
     const isGet = method === 'GET';
     const hasBody = !isGet && data !== undefined && data !== null;
+    const headers = { ...this.headers, ...(answer && { Accept: answer.accept }) };
     return sendRequest<T>(this.options, {
       method,
       url: joinUrl(this.baseURL, path) + (isGet ? queryString(data) : ''),
-      headers: hasBody ? { ...this.headers, 'Content-Type': 'application/json' } : { ...this.headers },
+      headers: hasBody ? { ...headers, 'Content-Type': 'application/json' } : headers,
       ...(hasBody && { body: JSON.stringify(data) }),
+      ...(answer && { read: answer.read }),
     });
   }
 

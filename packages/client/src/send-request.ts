@@ -14,11 +14,14 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   /** The exact body text: a signed node call signs these very bytes. */
   body?: string;
+  /** How a 2xx body is read: parsed JSON (the default), text (a CSV), or bytes (a PDF). */
+  read?: 'json' | 'text' | 'bytes';
 }
 
 /**
  * Sends one call and answers its parsed JSON body (`null` for an empty
- * 2xx, as the platform's client does). Throws `HttpError` for any other
+ * 2xx, as the platform's client does), or its text or bytes when
+ * `request.read` says so. Throws `HttpError` for any other
  * status, `ServiceUnreachableError` when no answer came (or none in time), the
  * caller's abort reason when its signal aborted, and `UnexpectedAnswerError`
  * for a 2xx that is not JSON.
@@ -38,7 +41,11 @@ export async function sendRequest<T>(options: ApiClientOptions, request: Outgoin
   try {
     const response = await orNoAnswer(() => (options.fetch ?? fetch)(request.url, init), request, options, call);
     options.onResponse?.(response);
+    if (response.ok && request.read === 'bytes') {
+      return new Uint8Array(await orNoAnswer(() => response.arrayBuffer(), request, options, call)) as T;
+    }
     const text = await orNoAnswer(() => response.text(), request, options, call);
+    if (response.ok && request.read === 'text') return text as T;
     return readAnswer<T>(response, text, request);
   } finally {
     call.release();

@@ -6,5 +6,6 @@ export type * from './history-types.js';
 export type * from './maintenance-types.js';
 export type * from './node-report-types.js';
 export type * from './node-types.js';
+export type * from './sla-types.js';
 export type * from './stats-types.js';
 export type * from './workspace-types.js';
