@@ -13,6 +13,8 @@ import { chartWidth, drawLatencyChart } from './latency-chart.js';
 import { maintenanceSpans, spansLength } from './maintenance-spans.js';
 import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
 import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
+import { downloadReport, loadSla, renderPeriodPicker, type SlaShown } from './sla-panel.js';
+import { isPeriodKind, periodOf, type PeriodKind } from './sla-period.js';
 import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
 import './styles.css';
 
@@ -23,6 +25,7 @@ let api: ApiClient | undefined;
 let selection: Selection = readSelection();
 let shown: { bucketId: string; answer: GetBucketRangeStatsResponse; windows: MaintenanceWindow[] } | undefined;
 let chart: uPlot | undefined;
+let sla: SlaShown | undefined;
 // Each load takes a ticket; an answer that arrives after a newer load started is dropped.
 let ticket = 0;
 // Said once the bucket is shown: why it is not the one the link named.
@@ -105,6 +108,7 @@ function clearBucket(message: string): void {
   page.nodes.replaceChildren();
   page.nodesSection.hidden = true;
   page.daySection.hidden = true;
+  page.sla.section.hidden = true;
   say(page.status, [notice, message].filter(Boolean).join(' '), 'empty');
   notice = '';
 }
@@ -135,7 +139,7 @@ async function openBucket(): Promise<void> {
     const empty = nodes.length === 0 ? `No bridge node has reported on this bucket in the last ${count} days.` : '';
     say(page.status, [notice, empty].filter(Boolean).join(' '), 'empty');
     notice = '';
-    await openDay(selection.day ?? answer.to);
+    await Promise.all([openSla(), openDay(selection.day ?? answer.to)]);
   } catch (error) {
     if (mine === ticket) fail(error, page.status, 'the bucket');
   } finally {
@@ -190,6 +194,45 @@ async function openLatency(bucketId: string, day: string, mine: number, windows:
   }
 }
 
+/** The SLA panel of the bucket shown, for the period of the selection (this month unless the link says otherwise). */
+async function openSla(): Promise<void> {
+  if (!api || !shown) return;
+  const mine = ticket;
+  const kind: PeriodKind = isPeriodKind(selection.period) ? selection.period : 'this-month';
+  const asked: SlaShown = {
+    bucketId: shown.bucketId,
+    bucketName: page.bucket.selectedOptions[0]?.text ?? 'bucket',
+    period: periodOf(kind, today()),
+  };
+  sla = asked;
+  page.sla.section.hidden = false;
+  const current = () => mine === ticket && sla === asked;
+  say(page.sla.status, `Loading the report of ${asked.period.label}…`, 'loading');
+  try {
+    await loadSla(api, page.sla, asked, shown.windows, serviceNow(), current);
+    if (current()) say(page.sla.status, '');
+  } catch (error) {
+    if (current()) fail(error, page.sla.status, `the report of ${asked.period.label}`);
+  }
+}
+
+function download(kind: 'csv' | 'pdf'): void {
+  if (!api || !sla) return;
+  const asked = sla;
+  say(page.sla.status, `Preparing the ${kind.toUpperCase()} of ${asked.period.label}…`, 'loading');
+  downloadReport(api, asked, kind).then(
+    () => say(page.sla.status, ''),
+    (error: unknown) => fail(error, page.sla.status, `the ${kind.toUpperCase()} report`),
+  );
+}
+
+renderPeriodPicker(page.sla.periods, isPeriodKind(selection.period) ? selection.period : 'this-month', (kind) => {
+  selection.period = kind;
+  writeSelection(selection);
+  void openSla();
+});
+page.sla.downloadCsv.addEventListener('click', () => download('csv'));
+page.sla.downloadPdf.addEventListener('click', () => download('pdf'));
 page.signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const token = page.token.value.trim();
@@ -202,7 +245,7 @@ page.workspace.addEventListener('change', () => {
   void openWorkspace();
 });
 page.bucket.addEventListener('change', () => {
-  selection = { workspace: selection.workspace, bucket: page.bucket.value, day: selection.day };
+  selection = { workspace: selection.workspace, bucket: page.bucket.value, day: selection.day, period: selection.period };
   void openBucket();
 });
 page.refresh.addEventListener('click', () => void openBucket());

@@ -29,6 +29,18 @@ export const page = {
   latencyStatus: byId<HTMLElement>('latency-status'),
   latencyChart: byId<HTMLElement>('latency-chart'),
   tooltip: byId<HTMLElement>('tooltip'),
+  sla: {
+    section: byId<HTMLElement>('sla-section'),
+    periods: byId<HTMLElement>('periods'),
+    periodLabel: byId<HTMLElement>('period-label'),
+    figures: byId<HTMLElement>('sla-figures'),
+    timeline: byId<HTMLElement>('incident-timeline'),
+    incidents: byId<HTMLElement>('incident-list'),
+    nodes: byId<HTMLElement>('sla-nodes'),
+    downloadCsv: byId<HTMLButtonElement>('download-csv'),
+    downloadPdf: byId<HTMLButtonElement>('download-pdf'),
+    status: byId<HTMLElement>('sla-status'),
+  },
 };
 
 /**
