@@ -583,6 +583,7 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     await page.mouse.move(0, 0);
     await page.locator('#periods [data-period="this-month"]').click();
     await page.waitForFunction(() => !document.querySelector('#sla-section[aria-busy]'));
+    await page.locator('#status').waitFor({ state: 'hidden' });
     await page.locator('#sla-section').screenshot({ path: `${SCREENSHOTS}sla.png` });
     await context.close();
 

@@ -1,5 +1,5 @@
 import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
-import { el, instantText, statusClass } from './format.js';
+import { el, instantText, quantileMillis, statusClass } from './format.js';
 
 type Field = keyof Omit<BucketNodeStatsRangeInfo, 'nodeId' | 'region'>;
 
@@ -22,8 +22,9 @@ function cellContent(field: Field, entry: BucketNodeStatsRangeInfo): Node | stri
   switch (field) {
     case 'perc_uptime':
       return `${value} %`;
-    case 'avg_latency_ms':
     case 'p95_latency_ms':
+      return quantileMillis(entry.p95_latency_ms);
+    case 'avg_latency_ms':
     case 'last_latency_ms':
       return `${value} ms`;
     case 'node_status':

@@ -51,6 +51,15 @@ export const percent = (value: number): string => `${value} %`;
 export const millis = (value: number | null): string => (value === null ? 'not measured' : `${value} ms`);
 
 /**
+ * A latency percentile: exact to 1 % only (sla.md), so a tenth of a millisecond says all it knows.
+ *
+ * @example
+ * quantileMillis(47.989270867960755) // '48 ms'
+ */
+export const quantileMillis = (value: number | null, none = 'not measured'): string =>
+  value === null ? none : `${Number(value.toFixed(1))} ms`;
+
+/**
  * A length of time in the two largest units that matter.
  *
  * @example

@@ -208,11 +208,14 @@ async function openSla(): Promise<void> {
   page.sla.section.hidden = false;
   const current = () => mine === ticket && sla === asked;
   say(page.sla.status, `Loading the report of ${asked.period.label}…`, 'loading');
+  page.sla.section.setAttribute('aria-busy', 'true');
   try {
     await loadSla(api, page.sla, asked, shown.windows, serviceNow(), current);
     if (current()) say(page.sla.status, '');
   } catch (error) {
     if (current()) fail(error, page.sla.status, `the report of ${asked.period.label}`);
+  } finally {
+    if (current()) page.sla.section.removeAttribute('aria-busy');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
-import { duration, el, instantText, millis, percent, statusClass, uptimeClass } from './format.js';
+import { duration, el, instantText, millis, percent, quantileMillis, statusClass, uptimeClass } from './format.js';
 
 /** One node across the days shown: its latest entry and its entry of each day it was listed. */
 export interface NodeHistory {
@@ -54,7 +54,7 @@ export function barText(
     `${status} ${entry.node_status}`,
     `Last report ${instantText(entry.last_updated)}`,
   ];
-  if (entry.p95_latency_ms !== null) lines.splice(3, 0, `p95 latency ${millis(entry.p95_latency_ms)}`);
+  if (entry.p95_latency_ms !== null) lines.splice(3, 0, `p95 latency ${quantileMillis(entry.p95_latency_ms)}`);
   const maintenance = maintenanceMs > 0 ? `maintenance ${duration(maintenanceMs)}` : undefined;
   if (maintenance) lines.push(`Announced ${maintenance}`);
   const label =

@@ -1,8 +1,9 @@
 import type { GetBucketReportResponse, NodeReport } from '@flashback/bucket-stats-client';
-import { duration, el } from './format.js';
+import { duration, el, quantileMillis } from './format.js';
 
 const percentText = (value: number | null): string => (value === null ? '—' : `${value} %`);
 const msText = (value: number | null): string => (value === null ? '—' : `${value} ms`);
+const quantileText = (value: number | null): string => quantileMillis(value, '—');
 
 /** The figure's look: green when the promise is kept, amber below 99.9 %, red below 99 %. */
 function levelClass(value: number | null): string {
@@ -58,9 +59,9 @@ const COLUMNS: readonly Column[] = [
   ['longestIncidentMs', 'Longest', (n) => (n.longestIncidentMs === null ? '—' : duration(n.longestIncidentMs))],
   ['maintenanceMs', 'Maintenance', (n) => duration(n.maintenanceMs)],
   ['avg_latency_ms', 'Mean', (n) => msText(n.avg_latency_ms)],
-  ['p50_latency_ms', 'p50', (n) => msText(n.p50_latency_ms)],
-  ['p95_latency_ms', 'p95', (n) => msText(n.p95_latency_ms)],
-  ['p99_latency_ms', 'p99', (n) => msText(n.p99_latency_ms)],
+  ['p50_latency_ms', 'p50', (n) => quantileText(n.p50_latency_ms)],
+  ['p95_latency_ms', 'p95', (n) => quantileText(n.p95_latency_ms)],
+  ['p99_latency_ms', 'p99', (n) => quantileText(n.p99_latency_ms)],
 ];
 
 /**

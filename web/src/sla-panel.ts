@@ -64,27 +64,22 @@ export async function loadSla(
   current: () => boolean,
 ): Promise<GetBucketReportResponse | undefined> {
   const { from, to } = shown.period;
-  elements.section.setAttribute('aria-busy', 'true');
   for (const button of elements.periods.querySelectorAll<HTMLButtonElement>('button')) {
     button.setAttribute('aria-pressed', String(button.dataset.period === shown.period.kind));
   }
   elements.periodLabel.textContent = `${shown.period.label}: ${from} to ${to} (UTC)`;
-  try {
-    const [report, { incidents }] = await Promise.all([
-      api.getBucketReport(shown.bucketId, { from, to }),
-      api.getBucketIncidents(shown.bucketId, { from, to }),
-    ]);
-    if (!current()) return undefined;
-    elements.figures.replaceChildren(renderSlaFigures(report));
-    elements.figures.dataset.from = report.from;
-    elements.figures.dataset.to = report.to;
-    elements.timeline.replaceChildren(renderIncidentTimeline(report.nodes, incidents, windows, from, to, now));
-    elements.incidents.replaceChildren(renderIncidentList(incidents, 8));
-    elements.nodes.replaceChildren(renderSlaNodes(report));
-    return report;
-  } finally {
-    if (current()) elements.section.removeAttribute('aria-busy');
-  }
+  const [report, { incidents }] = await Promise.all([
+    api.getBucketReport(shown.bucketId, { from, to }),
+    api.getBucketIncidents(shown.bucketId, { from, to }),
+  ]);
+  if (!current()) return undefined;
+  elements.figures.replaceChildren(renderSlaFigures(report));
+  elements.figures.dataset.from = report.from;
+  elements.figures.dataset.to = report.to;
+  elements.timeline.replaceChildren(renderIncidentTimeline(report.nodes, incidents, windows, from, to, now));
+  elements.incidents.replaceChildren(renderIncidentList(incidents, 8));
+  elements.nodes.replaceChildren(renderSlaNodes(report));
+  return report;
 }
 
 /**
