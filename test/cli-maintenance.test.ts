@@ -3,19 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { createBucket, createMember, createNode, createWorkspace } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
-import { listen, runCli, type CliRun } from './fixtures/cli/cli-harness.js';
+import { failed, listen, ok, runCli, type CliRun } from './fixtures/cli/cli-harness.js';
 
 const NOW = '2024-02-01T12:00:00.000Z';
-
-function ok(run: CliRun): CliRun {
-  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  return run;
-}
-
-function failed(run: CliRun, code: number, stderr: RegExp): void {
-  assert.equal(run.code, code, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  assert.match(run.stderr, stderr);
-}
 
 for (const kind of STORE_KINDS) {
   describe(`fbstats maintenance (${kind})`, () => {

@@ -11,23 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import { createMember, createUser, createWorkspace, createBucket, NODE_PUBLIC_PEM, stage } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
-import { asOperator, closedPort, listen, runCli, type CliRun } from './fixtures/cli/cli-harness.js';
+import { asOperator, closedPort, failed, listen, ok, runCli, type CliRun } from './fixtures/cli/cli-harness.js';
 import { storedReports, writeNdjsonReports } from './fixtures/cli/report-files.js';
 
 const NOW = '2024-02-01T12:00:00.000Z';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(REPO, 'src/cli/fbstats.ts');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function ok(run: CliRun): CliRun {
-  assert.equal(run.code, 0, `exit ${run.code}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  return run;
-}
-
-function failed(run: CliRun, code: number, stderr: RegExp): void {
-  assert.equal(run.code, code, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
-  assert.match(run.stderr, stderr);
-}
 
 const json = <T>(run: CliRun): T => JSON.parse(ok(run).stdout) as T;
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  bucketReadModel,
   callersOf,
   caseOf,
   fieldSet,
@@ -11,7 +12,6 @@ import {
   setField,
   validInstant,
   validName,
-  withJunkQuery,
 } from './helpers/hostile-generators.js';
 import {
   badInstant,
@@ -149,31 +149,6 @@ const createWindow: EndpointModel = {
   },
 };
 
-const listWindows: EndpointModel = {
-  name: 'GET /bucket/{bucketId}/maintenance',
-  runs: 250,
-  build: (w) => {
-    const { credentials, request, as } = callersOf(w);
-    return {
-      requests: hostile(
-        request(
-          'GET',
-          ['operator', 'owner', 'reader'],
-          caseOf(w.bucketId).map((id) => ['bucket', id, 'maintenance']),
-          undefined,
-          withJunkQuery(fc.constant('')),
-        ),
-        {
-          credentials,
-          bucketId: pathIdFlaw(1, 'bucketId'),
-          unknown: unknownIdFlaw(1, 'bucketId'),
-          forbidden: as(['outsider'], 'not a member', 403, Rank.forbidden),
-        },
-      ),
-    };
-  },
-};
-
 const importWindows: EndpointModel = {
   name: 'POST /admin/maintenance',
   runs: 400,
@@ -220,4 +195,4 @@ const importWindows: EndpointModel = {
   },
 };
 
-describeHostileEndpoints('to the maintenance calls', [createWindow, listWindows, importWindows]);
+describeHostileEndpoints('to the maintenance calls', [createWindow, bucketReadModel('maintenance', 250), importWindows]);

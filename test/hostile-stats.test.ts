@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { callersOf, caseOf, jsonBodyFlaws, junkQuery, required, setSegment } from './helpers/hostile-generators.js';
+import { bucketReadModel, callersOf, caseOf, jsonBodyFlaws, required, setSegment } from './helpers/hostile-generators.js';
 import {
   badInstant,
   extraFields,
@@ -53,29 +53,4 @@ const stats: EndpointModel = {
   },
 };
 
-const status: EndpointModel = {
-  name: 'GET /bucket/{bucketId}/status',
-  runs: 500,
-  build: (w) => {
-    const { credentials, request, as } = callersOf(w);
-    return {
-      requests: hostile(
-        request(
-          'GET',
-          ['operator', 'owner', 'reader'],
-          caseOf(w.bucketId).map((id) => ['bucket', id, 'status']),
-          undefined,
-          junkQuery,
-        ),
-        {
-          credentials,
-          bucketId: pathIdFlaw(1, 'bucketId'),
-          unknown: unknownIdFlaw(1, 'bucketId'),
-          foreign: as(['outsider'], 'a bucket of another workspace', 403, Rank.forbidden),
-        },
-      ),
-    };
-  },
-};
-
-describeHostileEndpoints('to the stats calls', [stats, status]);
+describeHostileEndpoints('to the stats calls', [stats, bucketReadModel('status', 500)]);

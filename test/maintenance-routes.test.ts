@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { MaintenanceWindow } from '../packages/client/src/index.js';
 import { maintenanceOf } from '../src/stats/maintenance.js';
 import { addMember, createBucket, createMember, createNode, createWorkspace } from './helpers/fixtures.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -11,20 +12,7 @@ const HOUR_MS = 3_600_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
 const at = (offsetHours: number): string => iso(Date.parse(NOW) + offsetHours * HOUR_MS);
 
-interface WindowAnswer {
-  id: string;
-  bucketId: string;
-  nodeIds: string[] | null;
-  start: string;
-  end: string | null;
-  rrule: string | null;
-  durationMinutes: number | null;
-  until: string | null;
-  reason: string | null;
-  createdAt: string;
-  createdBy: string;
-  imported: boolean;
-}
+type WindowAnswer = MaintenanceWindow;
 
 for (const kind of STORE_KINDS) {
   describe(`maintenance windows (${kind})`, () => {
@@ -211,6 +199,32 @@ for (const kind of STORE_KINDS) {
           versions.map((v) => [v.inForceFrom, v.inForceUntil]),
           [[Date.parse(at(2)), Date.parse(at(4.05))]],
         );
+      } finally {
+        t.clock.set(NOW);
+      }
+    });
+
+    it('applies concurrent changes of one window one after the other', async () => {
+      const bucket = await createBucket(t, workspaceId, 'concurrent');
+      const res = await create({ start: at(1), end: at(10), reason: 'first' }, tokens.writer, bucket);
+      assert.equal(res.statusCode, 201, res.body);
+      const { id } = res.json<{ window: WindowAnswer }>().window;
+      t.clock.set(at(2));
+      try {
+        const changes = await Promise.all(
+          [3, 4, 5, 6, 7].map((end) =>
+            t.call({ method: 'PUT', url: url(bucket, id), payload: { start: at(1), end: at(end), reason: `until ${end}` } }),
+          ),
+        );
+        assert.deepEqual(
+          changes.map((c) => c.statusCode),
+          [200, 200, 200, 200, 200],
+          changes.map((c) => c.body).join('\n'),
+        );
+        const versions = await t.store.maintenance.versions(bucket);
+        assert.equal(versions.filter((v) => v.inForceUntil === null).length, 1, 'one version in force');
+        // The first version keeps [created, now); the later ones, all made at the same instant, cover nothing before it.
+        assert.equal(await covered(at(1.5), nodeId, bucket), true);
       } finally {
         t.clock.set(NOW);
       }

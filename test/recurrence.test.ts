@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import rrulePackage from 'rrule';
-import {
-  RecurrenceRuleError,
-  compileRecurrence,
-  recurrenceIntervals,
-  type RecurrenceDefinition,
-} from '../src/stats/recurrence.js';
+import { RecurrenceRuleError, checkRecurrence, recurrenceIntervals, type RecurrenceDefinition } from '../src/stats/recurrence.js';
 
 const { RRule } = rrulePackage;
 const MINUTE_MS = 60_000;
@@ -45,7 +40,7 @@ function bruteForce(definition: RecurrenceDefinition, from: number, to: number):
 
 const refused = (definition: Partial<RecurrenceDefinition> & { rrule: string }): string => {
   try {
-    compileRecurrence({ start: T('2030-01-01T00:00:00Z'), durationMinutes: 5, until: null, ...definition });
+    checkRecurrence({ start: T('2030-01-01T00:00:00Z'), durationMinutes: 5, until: null, ...definition });
   } catch (error) {
     if (error instanceof RecurrenceRuleError) return error.message;
     throw error;
@@ -177,7 +172,7 @@ describe('recurrence', () => {
           const until = untilMinute === null ? null : start + untilMinute * MINUTE_MS;
           const definition = { start, rrule, durationMinutes, until };
           try {
-            compileRecurrence(definition);
+            checkRecurrence(definition);
           } catch (error) {
             if (error instanceof RecurrenceRuleError) return;
             throw error;

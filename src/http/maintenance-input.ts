@@ -1,5 +1,5 @@
 import type { MaintenanceDefinition } from '../stats/maintenance.js';
-import { RecurrenceRuleError, compileRecurrence } from '../stats/recurrence.js';
+import { RecurrenceRuleError, checkRecurrence } from '../stats/recurrence.js';
 import type { MaintenanceWindowRecord } from '../store/maintenance-store.js';
 import type { Store } from '../store/store.js';
 import { formatInstant } from '../time/instant.js';
@@ -42,7 +42,7 @@ export function checkWindowFields(body: MaintenanceWindowRequest, prefix = ''): 
     if (durationMinutes === null) throw bad('rrule needs durationMinutes (1-1440)');
     if (until !== null && until < start) throw bad('until must not lie before start');
     try {
-      compileRecurrence({ start, rrule, durationMinutes, until });
+      checkRecurrence({ start, rrule, durationMinutes, until });
     } catch (error) {
       if (error instanceof RecurrenceRuleError) throw bad(error.message);
       throw error;

@@ -1,5 +1,5 @@
 import { intersectIntervals, normalizeIntervals, type Interval } from './intervals.js';
-import { recurrenceIntervals } from './recurrence.js';
+import { recurrenceIntervals, type RecurrenceDefinition } from './recurrence.js';
 
 /**
  * What a maintenance window says: one interval `[start, end)`, or a
@@ -42,17 +42,18 @@ export interface MaintenanceVersion {
  */
 export function definitionIntervals(definition: MaintenanceDefinition, from: number, to: number): Interval[] {
   if (to <= from) return [];
-  const { start, end, rrule, durationMinutes, until } = definition;
-  if (rrule !== null && durationMinutes !== null) {
-    return intersectIntervals(normalizeIntervals(recurrenceIntervals({ start, rrule, durationMinutes, until }, from, to)), [
-      { from, to },
-    ]);
+  const { start, end } = definition;
+  if (isRecurring(definition)) {
+    return intersectIntervals(normalizeIntervals(recurrenceIntervals(definition, from, to)), [{ from, to }]);
   }
   if (end === null) return [];
   const clippedFrom = Math.max(from, start);
   const clippedTo = Math.min(to, end);
   return clippedTo > clippedFrom ? [{ from: clippedFrom, to: clippedTo }] : [];
 }
+
+const isRecurring = (definition: MaintenanceDefinition): definition is MaintenanceDefinition & RecurrenceDefinition =>
+  definition.rrule !== null && definition.durationMinutes !== null;
 
 const coversNode = (definition: MaintenanceDefinition, nodeId: string): boolean =>
   definition.nodeIds === null || definition.nodeIds.includes(nodeId);

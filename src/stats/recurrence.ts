@@ -105,36 +105,58 @@ function checkCalendarRule(parts: RuleParts, start: number): void {
   }
 }
 
+// A report asks about the same stored definitions once per node and day: the object itself finds its rule, without a key.
+const byDefinition = new WeakMap<RecurrenceDefinition, CompiledRecurrence>();
+
 const keyOf = (definition: RecurrenceDefinition): string => `${definition.start}|${definition.until}|${definition.rrule}`;
 
+/** The fixed period of a rule without BY* parts, in milliseconds; null for a calendar rule. */
+function fixedPeriodOf(parts: RuleParts): number | null {
+  const period = FIXED_PERIOD_MS[parts.freq];
+  return period !== undefined && parts.byParts.length === 0 ? period * parts.interval : null;
+}
+
 /**
- * Checks a recurring definition and readies it for queries; a
- * `RecurrenceRuleError` says what is wrong with the rule. Compiled rules
- * are kept (LRU), so calling this for every query costs a lookup.
+ * Checks a recurring definition before it is stored; a
+ * `RecurrenceRuleError` says what is wrong with the rule. A calendar rule
+ * is tried out (at most 1 s of CPU) once; stored rules are not tried again
+ * when they are evaluated, so a busy machine never turns them into errors.
  *
  * @example
- * compileRecurrence({ start: Date.parse('2024-01-07T02:00:00Z'), rrule: 'FREQ=WEEKLY', durationMinutes: 60, until: null });
+ * checkRecurrence({ start: Date.parse('2024-01-07T02:00:00Z'), rrule: 'FREQ=WEEKLY', durationMinutes: 60, until: null });
  */
-export function compileRecurrence(definition: RecurrenceDefinition): CompiledRecurrence {
-  const key = keyOf(definition);
-  const kept = compiled.get(key);
-  if (kept) return kept;
+export function checkRecurrence(definition: RecurrenceDefinition): void {
+  if (compiled.has(keyOf(definition))) return;
   const parts = parseRuleParts(definition.rrule);
   if (definition.until !== null && definition.until < definition.start) throw new RecurrenceRuleError('until lies before start');
-  const period = FIXED_PERIOD_MS[parts.freq];
-  const fixed = period !== undefined && parts.byParts.length === 0;
-  if (!fixed) checkCalendarRule(parts, definition.start);
+  if (fixedPeriodOf(parts) === null) checkCalendarRule(parts, definition.start);
+  compileRecurrence(definition);
+}
+
+/** A stored definition readied for queries, kept (LRU): after the first query, each costs a lookup. */
+function compileRecurrence(definition: RecurrenceDefinition): CompiledRecurrence {
+  const known = byDefinition.get(definition);
+  if (known && compiled.has(known.key)) return known;
+  const key = keyOf(definition);
+  const kept = compiled.get(key);
+  if (kept) {
+    byDefinition.set(definition, kept);
+    return kept;
+  }
+  const parts = parseRuleParts(definition.rrule);
+  const periodMs = fixedPeriodOf(parts);
   const result: CompiledRecurrence = {
     start: definition.start,
     until: definition.until,
     count: parts.count,
-    periodMs: fixed ? period * parts.interval : null,
-    rule: fixed ? null : buildRule(parts, definition.start, { until: definition.until, count: parts.count }),
+    periodMs,
+    rule: periodMs !== null ? null : buildRule(parts, definition.start, { until: definition.until, count: parts.count }),
     key,
     expanded: [],
     expandedTo: definition.start,
   };
   compiled.set(key, result);
+  byDefinition.set(definition, result);
   return result;
 }
 

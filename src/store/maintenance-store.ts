@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { MaintenanceDefinition, MaintenanceVersion } from '../stats/maintenance.js';
 import { BucketGoneError } from './bucket-gone-error.js';
 import { isForeignKeyViolation } from './constraint-errors.js';
-import type { Database, MaintenanceVersionTable } from './database-schema.js';
+import type { Database } from './database-schema.js';
+import { definitionOf, recordOf, rowOf, type VersionRow } from './maintenance-rows.js';
 import { isPostgres } from './dialect.js';
-
-type VersionRow = Selectable<MaintenanceVersionTable>;
 
 /** A window as it is listed: its definition in force now, and who made it when. */
 export interface MaintenanceWindowRecord {
@@ -36,47 +35,8 @@ export const OPERATOR_AUTHOR = 'operator';
 
 // 15 columns a row: 500 rows keep a statement under both stores' bound-parameter limits.
 const ROWS_PER_INSERT = 500;
-
-function recordOf(row: VersionRow): MaintenanceWindowRecord {
-  return {
-    id: row.window_id,
-    bucketId: row.bucket_id,
-    definition: definitionOf(row),
-    reason: row.reason,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    imported: row.imported === 1,
-  };
-}
-
-function definitionOf(row: VersionRow): MaintenanceDefinition {
-  return {
-    nodeIds: row.node_ids === null ? null : (JSON.parse(row.node_ids) as string[]),
-    start: row.start_at,
-    end: row.end_at,
-    rrule: row.rrule,
-    durationMinutes: row.duration_minutes,
-    until: row.until_at,
-  };
-}
-
-function rowOf(
-  window: NewMaintenanceWindow,
-  fields: Pick<VersionRow, 'window_id' | 'version' | 'bucket_id' | 'in_force_from' | 'created_at' | 'created_by' | 'imported'>,
-): VersionRow {
-  const { definition } = window;
-  return {
-    ...fields,
-    in_force_until: null,
-    node_ids: definition.nodeIds === null ? null : JSON.stringify(definition.nodeIds),
-    start_at: definition.start,
-    end_at: definition.end,
-    rrule: definition.rrule,
-    duration_minutes: definition.durationMinutes,
-    until_at: definition.until,
-    reason: window.reason,
-  };
-}
+// Concurrent changes of one window that one change may wait behind before it gives up.
+const MAX_CHANGE_ATTEMPTS = 50;
 
 /**
  * Maintenance windows of buckets, kept as versions (see
@@ -158,9 +118,7 @@ export class MaintenanceStore {
     window: NewMaintenanceWindow,
     now: number,
   ): Promise<MaintenanceWindowRecord | undefined> {
-    return this.db.transaction().execute(async (trx) => {
-      const closed = await this.close(trx, bucketId, windowId, now);
-      if (!closed) return undefined;
+    return this.changing(bucketId, windowId, now, async (trx, closed) => {
       const row = rowOf(window, {
         window_id: windowId,
         version: closed.version + 1,
@@ -177,7 +135,32 @@ export class MaintenanceStore {
 
   /** Ends a window at `now` (its past part stays); false when there is none. */
   async delete(bucketId: string, windowId: string, now: number): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => (await this.close(trx, bucketId, windowId, now)) !== undefined);
+    return (await this.changing(bucketId, windowId, now, async () => true)) ?? false;
+  }
+
+  /**
+   * Closes the version in force at `now` and runs `then` in the same
+   * transaction; undefined when the window has no version in force. On
+   * PostgreSQL, a change that waited for a concurrent one to commit finds
+   * the version it locked closed, and the new one outside its statement's
+   * snapshot: it looks again, so it applies after the other instead of
+   * answering "no such window".
+   */
+  private async changing<T>(
+    bucketId: string,
+    windowId: string,
+    now: number,
+    then: (trx: Transaction<Database>, closed: VersionRow) => Promise<T>,
+  ): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.db.transaction().execute(async (trx) => {
+        const closed = await this.close(trx, bucketId, windowId, now);
+        return closed && { value: await then(trx, closed) };
+      });
+      if (result) return result.value;
+      // Each time round, another change got in first: as many tries as there were changes at once.
+      if (attempt >= MAX_CHANGE_ATTEMPTS || !(await this.current(this.db, bucketId, windowId))) return undefined;
+    }
   }
 
   /**

@@ -12,18 +12,21 @@ import {
   type FieldRule,
   flaw,
   type Flaw,
+  hostile,
   INJECTIONS,
   jsonMediaType,
   mediaFlaw,
   noiseHeaders,
   notObjectFlaw,
   notString,
+  pathIdFlaw,
   Rank,
   readableBody,
   sizeFlaw,
+  unknownIdFlaw,
   weighted,
 } from './hostile-requests.js';
-import { MIB, type Caller, type World } from './hostile-stage.js';
+import { MIB, type Caller, type EndpointModel, type World } from './hostile-stage.js';
 
 // The data generators the hostile-input files share: valid values, the
 // flaws of any JSON body, and requests from the stage's callers.
@@ -230,4 +233,38 @@ export function callersOf(w: World) {
         ),
       );
   return { bearer, credentials, request, as };
+}
+
+/**
+ * `GET /bucket/{bucketId}/<resource>`, which any member may read: a bad or
+ * unknown bucket id, bad credentials, and a caller outside the workspace.
+ *
+ * @example
+ * describeHostileEndpoints('to the status call', [bucketReadModel('status', 500)]);
+ */
+export function bucketReadModel(resource: string, runs: number): EndpointModel {
+  return {
+    name: `GET /bucket/{bucketId}/${resource}`,
+    runs,
+    build: (w) => {
+      const { credentials, request, as } = callersOf(w);
+      return {
+        requests: hostile(
+          request(
+            'GET',
+            ['operator', 'owner', 'reader'],
+            caseOf(w.bucketId).map((id) => ['bucket', id, resource]),
+            undefined,
+            junkQuery,
+          ),
+          {
+            credentials,
+            bucketId: pathIdFlaw(1, 'bucketId'),
+            unknown: unknownIdFlaw(1, 'bucketId'),
+            foreign: as(['outsider'], 'a bucket of another workspace', 403, Rank.forbidden),
+          },
+        ),
+      };
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { BucketGoneError } from '../../store/bucket-gone-error.js';
 import type { NewReport } from '../../store/report-store.js';
 import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
+import { entryLimit } from '../entry-limit.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
 import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
@@ -111,13 +112,7 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { access: 'operator' },
       bodyLimit: 8 * 1024 * 1024,
-      // Too many entries is a size problem (413), which outranks a malformed entry (400).
-      preValidation: async (request) => {
-        const reports = (request.body as { reports?: unknown } | undefined)?.reports;
-        if (Array.isArray(reports) && reports.length > MAX_IMPORT_REPORTS) {
-          throw ApiError.payloadTooLarge(`at most ${MAX_IMPORT_REPORTS} reports per request; got ${reports.length}`);
-        }
-      },
+      preValidation: entryLimit('reports', MAX_IMPORT_REPORTS),
       schema: {
         summary: 'Import history: reports in bulk, all or nothing (operator)',
         description:

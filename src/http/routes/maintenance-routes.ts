@@ -5,6 +5,7 @@ import { BucketGoneError } from '../../store/bucket-gone-error.js';
 import { OPERATOR_AUTHOR, type MaintenanceWindowRecord } from '../../store/maintenance-store.js';
 import type { Store } from '../../store/store.js';
 import { ApiError } from '../api-error.js';
+import { entryLimit } from '../entry-limit.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
 import { checkWindowFields, requireKnownNodes, windowOut, type CheckedWindow } from '../maintenance-input.js';
@@ -154,13 +155,7 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { access: 'operator' },
       bodyLimit: 8 * 1024 * 1024,
-      // Too many entries is a size problem (413), which outranks a malformed entry (400).
-      preValidation: async (request) => {
-        const windows = (request.body as { windows?: unknown } | undefined)?.windows;
-        if (Array.isArray(windows) && windows.length > MAX_IMPORT_WINDOWS) {
-          throw ApiError.payloadTooLarge(`at most ${MAX_IMPORT_WINDOWS} windows per request; got ${windows.length}`);
-        }
-      },
+      preValidation: entryLimit('windows', MAX_IMPORT_WINDOWS),
       schema: {
         summary: 'Import past maintenance windows, all or nothing (operator)',
         description:
