@@ -25,6 +25,10 @@ import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
+import { AlertService } from './alerts/alert-service.js';
+import type { MaintenanceCover } from './alerts/maintenance-cover.js';
+import { alertChannelRoutes } from './http/routes/alert-channel-routes.js';
+import { alertRuleRoutes } from './http/routes/alert-rule-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
 import type { Store } from './store/store.js';
 
@@ -34,6 +38,8 @@ export interface AppOptions {
   /** The operator's bearer token (see `resolveOperatorToken`). */
   operatorToken: string;
   clock?: Clock;
+  /** Whether maintenance windows cover a node now (mutes alerts); none by default. */
+  maintenance?: MaintenanceCover;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -91,7 +97,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
   const answers = new StatsAnswerCache(store.events, lookbackDays(stats));
-  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets };
+  const alerts = new AlertService({
+    store,
+    clock,
+    stats,
+    settings: config.alerts,
+    ...(options.maintenance && { maintenance: options.maintenance }),
+    log: (level, message, facts) => app.log[level](facts, message),
+  });
+  alerts.start();
+  app.addHook('onClose', () => alerts.stop());
+  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets, alerts };
   for (const routes of [
     healthRoutes,
     statsRoutes,
@@ -103,6 +119,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     adminUserRoutes,
     adminNodeRoutes,
     nodeRoutes,
+    alertChannelRoutes,
+    alertRuleRoutes,
     dashboardRoutes,
   ]) {
     await app.register(routes, context);

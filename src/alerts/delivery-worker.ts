@@ -75,12 +75,19 @@ export class DeliveryWorker {
         this.again = false;
         const room = MAX_IN_FLIGHT - this.inFlight.size;
         if (room <= 0) break;
+        // A read first: taking deliveries is a write transaction, not worth starting for nothing.
+        const due = await this.store.alertDeliveries.nextDueAt();
+        if (due === undefined || due > Date.now()) break;
         const claimed = await this.store.alertDeliveries.claim(this.owner, Date.now(), this.settings.timeoutMs + 5_000, room);
         for (const delivery of claimed) {
-          const work = this.deliver(delivery).finally(() => {
-            this.inFlight.delete(work);
-            this.wake();
-          });
+          const work = this.deliver(delivery)
+            .catch((error: unknown) =>
+              this.log('warn', 'alert delivery could not be recorded', { eventId: delivery.eventId, error: String(error) }),
+            )
+            .finally(() => {
+              this.inFlight.delete(work);
+              this.wake();
+            });
           this.inFlight.add(work);
         }
         if (claimed.length === room) this.again = true;
@@ -95,13 +102,20 @@ export class DeliveryWorker {
 
   private async nextLook(): Promise<number> {
     const due = await this.store.alertDeliveries.nextDueAt().catch(() => undefined);
-    return due === undefined ? POLL_MS : Math.min(POLL_MS, Math.max(0, due - Date.now()));
+    const wait = due === undefined ? POLL_MS : due - Date.now();
+    // Due already, yet not taken: waiting behind an earlier delivery of its channel, or another instance's.
+    return wait <= 0 ? POLL_MS : Math.min(POLL_MS, wait);
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
     const started = Date.now();
     const channel = await this.store.alertDeliveries.channel(delivery.channelId);
-    const facts = { eventId: delivery.eventId, eventType: delivery.eventType, channelId: delivery.channelId, attempt: delivery.attempts + 1 };
+    const facts = {
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      channelId: delivery.channelId,
+      attempt: delivery.attempts + 1,
+    };
     if (!channel || channel.disabled_at !== null) {
       const error = channel ? `the channel is disabled: ${channel.disabled_reason ?? ''}` : 'the channel was deleted';
       const outcome: TryOutcome = { status: 'gave_up', httpStatus: null, error, attemptedAt: started, durationMs: 0 };
@@ -116,7 +130,14 @@ export class DeliveryWorker {
       outcome = { status: 'delivered', httpStatus: result.httpStatus, error: null, attemptedAt, durationMs };
     } else if (result.httpStatus === 410) {
       const reason = `the receiver answered 410 Gone at ${new Date(attemptedAt).toISOString()}`;
-      outcome = { status: 'gave_up', httpStatus: 410, error: `${reason}; the channel is disabled`, attemptedAt, durationMs, disableChannel: reason };
+      outcome = {
+        status: 'gave_up',
+        httpStatus: 410,
+        error: `${reason}; the channel is disabled`,
+        attemptedAt,
+        durationMs,
+        disableChannel: reason,
+      };
     } else {
       const delay = retryDelayMs(delivery.attempts + 1, this.settings.retryBaseMs, this.settings.retryMaxMs, Math.random());
       const nextAt = Date.now() + delay;
@@ -127,7 +148,13 @@ export class DeliveryWorker {
     }
     await this.store.alertDeliveries.settle(delivery, this.owner, channel.workspace_id, outcome);
     if (outcome.status !== 'delivered') {
-      this.log('warn', 'alert delivery failed', { ...facts, kind: channel.kind, status: outcome.status, httpStatus: outcome.httpStatus, error: outcome.error });
+      this.log('warn', 'alert delivery failed', {
+        ...facts,
+        kind: channel.kind,
+        status: outcome.status,
+        httpStatus: outcome.httpStatus,
+        error: outcome.error,
+      });
     }
   }
 }

@@ -51,7 +51,9 @@ export async function checkTargetUrl(text: string, allowPrivate: boolean): Promi
   const host = hostOf(url);
   let addresses: LookupAddress[];
   try {
-    addresses = ipaddr.isValid(host) ? [{ address: host, family: host.includes(':') ? 6 : 4 }] : await dns.lookup(host, { all: true });
+    addresses = ipaddr.isValid(host)
+      ? [{ address: host, family: host.includes(':') ? 6 : 4 }]
+      : await dns.lookup(host, { all: true });
   } catch {
     throw new TargetRefusedError(`the host ${host} does not resolve`);
   }
@@ -74,7 +76,7 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction | undefined
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
-      const list = addresses as unknown as LookupAddress[];
+      const list = addresses;
       const internal = list.find((a) => isInternalAddress(a.address));
       if (internal || list.length === 0) {
         return callback(new TargetRefusedError(`the host ${hostname} resolves to an internal address`), '', 0);

@@ -69,7 +69,8 @@ export function nextAlertStep(look: AlertLook): AlertStep {
  * currentStatus({ at: t, status: 'ONLINE' }, t + 200_000, 180_000) // { status: 'DISCONNECTED', since: t + 180_000 }
  */
 export function currentStatus(newest: { at: number; status: NodeStatus }, now: number, staleAfterMs: number): CurrentStatus {
-  if (now - newest.at < staleAfterMs) return { status: newest.status, since: newest.at };
+  // As the stats' node_status: a report's status holds while at most `staleAfterMs` old.
+  if (now - newest.at <= staleAfterMs) return { status: newest.status, since: newest.at };
   return { status: 'DISCONNECTED', since: newest.status === 'ONLINE' ? newest.at + staleAfterMs : newest.at };
 }
 

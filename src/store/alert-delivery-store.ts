@@ -70,10 +70,11 @@ export class AlertDeliveryStore {
         .where('d.status', '=', 'pending')
         .where('d.next_at', '<=', now)
         .where('d.lease_until', '<=', now)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('alert_deliveries as e')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('alert_deliveries as e')
                 .select('e.seq')
                 .whereRef('e.channel_id', '=', 'd.channel_id')
                 .whereRef('e.order_key', '=', 'd.order_key')
@@ -165,11 +166,15 @@ export class AlertDeliveryStore {
     });
   }
 
-  /** The earliest instant a pending delivery is due, if any. */
+  /** The earliest instant a pending delivery is due and not leased, if any. */
   async nextDueAt(): Promise<number | undefined> {
     const row = await this.db
       .selectFrom('alert_deliveries')
-      .select((eb) => eb.fn.min('next_at').as('next'))
+      .select((eb) =>
+        eb.fn
+          .min(eb.case().when('lease_until', '>', eb.ref('next_at')).then(eb.ref('lease_until')).else(eb.ref('next_at')).end())
+          .as('next'),
+      )
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return row?.next === null || row?.next === undefined ? undefined : Number(row.next);

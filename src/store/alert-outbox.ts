@@ -33,7 +33,8 @@ export type AlertChange =
   | { kind: 'down'; key: DownKey; state: DownState }
   | { kind: 'up'; key: DownKey }
   | { kind: 'forget'; key: DownKey }
-  | { kind: 'uptime'; key: DownKey; day: number }
+  /** Marks uptime.below sent for each node of `nodeIds` ('' : the whole bucket); applies if the first was not yet. */
+  | { kind: 'uptime'; ruleId: string; bucketId: string; nodeIds: readonly string[]; day: number }
   | { kind: 'test' };
 
 export interface StoredDownState extends DownKey, DownState {}
@@ -115,7 +116,11 @@ async function applyChange(trx: Transaction<Database>, change: AlertChange): Pro
       return true;
     case 'hold': {
       const row = { ...whereKey(change.key), since: change.state.since, status: change.state.status, sent: 0 };
-      const result = await trx.insertInto('alert_down_states').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const result = await trx
+        .insertInto('alert_down_states')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     }
     case 'down': {
@@ -130,7 +135,11 @@ async function applyChange(trx: Transaction<Database>, change: AlertChange): Pro
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) > 0) return true;
       const row = { ...key, since: change.state.since, status: change.state.status, sent: 1 };
-      const inserted = await trx.insertInto('alert_down_states').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const inserted = await trx
+        .insertInto('alert_down_states')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
     }
     case 'up':
@@ -146,9 +155,18 @@ async function applyChange(trx: Transaction<Database>, change: AlertChange): Pro
       return Number(deleted.numDeletedRows) > 0;
     }
     case 'uptime': {
-      const row = { ...whereKey(change.key), day: change.day };
-      const result = await trx.insertInto('alert_uptime_sent').values(row).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      let first = true;
+      for (const nodeId of change.nodeIds) {
+        const row = { rule_id: change.ruleId, bucket_id: change.bucketId, node_id: nodeId, day: change.day };
+        const result = await trx
+          .insertInto('alert_uptime_sent')
+          .values(row)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (first && Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        first = false;
+      }
+      return true;
     }
   }
 }
@@ -156,7 +174,13 @@ async function applyChange(trx: Transaction<Database>, change: AlertChange): Pro
 async function insertEvent(trx: Transaction<Database>, event: RaisedEvent): Promise<void> {
   await trx
     .insertInto('alert_events')
-    .values({ id: event.id, workspace_id: event.workspaceId, type: event.type, payload: event.payload, created_at: event.createdAt })
+    .values({
+      id: event.id,
+      workspace_id: event.workspaceId,
+      type: event.type,
+      payload: event.payload,
+      created_at: event.createdAt,
+    })
     .execute();
   if (event.channelIds.length === 0) return;
   await trx

@@ -49,17 +49,23 @@ const ruleColumns = (fields: AlertRuleFields) => ({
  */
 export class AlertRuleStore {
   /** Called after every committed change of a rule or channel. */
-  changed: () => void = () => undefined;
+  changed: () => Promise<void> = async () => undefined;
 
   constructor(private readonly db: Kysely<Database>) {}
 
   async createChannel(channel: AlertChannelRecord): Promise<void> {
     await this.db.insertInto('alert_channels').values(channel).execute();
-    this.changed();
+    await this.changed();
   }
 
   async channels(workspaceId: string): Promise<AlertChannelRecord[]> {
-    return this.db.selectFrom('alert_channels').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('alert_channels')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 
   async channel(workspaceId: string, channelId: string): Promise<AlertChannelRecord | undefined> {
@@ -81,7 +87,7 @@ export class AlertRuleStore {
     changes: Partial<Pick<AlertChannelRecord, 'name' | 'target' | 'secret' | 'disabled_at' | 'disabled_reason'>>,
   ): Promise<void> {
     await this.db.updateTable('alert_channels').set(changes).where('id', '=', channelId).execute();
-    this.changed();
+    await this.changed();
   }
 
   /** Deletes a channel unless a rule still sends to it: answers the names of those rules (nothing deleted) or []. */
@@ -93,7 +99,7 @@ export class AlertRuleStore {
       // Nothing more will go there: its outbox rows are done with.
       await trx.deleteFrom('alert_deliveries').where('channel_id', '=', channelId).where('status', '=', 'pending').execute();
     });
-    this.changed();
+    await this.changed();
     return [];
   }
 
@@ -102,7 +108,7 @@ export class AlertRuleStore {
       .insertInto('alert_rules')
       .values({ id, workspace_id: workspaceId, created_at: now, ...ruleColumns(fields) })
       .execute();
-    this.changed();
+    await this.changed();
     return { id, workspaceId, createdAt: now, ...fields };
   }
 
@@ -134,7 +140,7 @@ export class AlertRuleStore {
 
   async updateRule(ruleId: string, fields: AlertRuleFields): Promise<void> {
     await this.db.updateTable('alert_rules').set(ruleColumns(fields)).where('id', '=', ruleId).execute();
-    this.changed();
+    await this.changed();
   }
 
   async deleteRule(ruleId: string): Promise<void> {
@@ -143,6 +149,6 @@ export class AlertRuleStore {
       await trx.deleteFrom('alert_down_states').where('rule_id', '=', ruleId).execute();
       await trx.deleteFrom('alert_uptime_sent').where('rule_id', '=', ruleId).execute();
     });
-    this.changed();
+    await this.changed();
   }
 }

@@ -158,6 +158,7 @@ export class ReportStore {
       (sum, batch, i) => sum + (replayed.has(i) || refused.has(i) ? 0 : batch.reports.length - (gone[i]?.length ?? 0)),
       0,
     );
+    if (inserted.length > 0) this.events.emit('reportsStored', inserted);
     this.events.emit('ingested', inserted.length, received - inserted.length);
     group.forEach((batch, i) => {
       const bucketGone = gone[i] ?? [];
