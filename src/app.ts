@@ -105,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.maintenance && { maintenance: options.maintenance }),
     log: (level, message, facts) => app.log[level](facts, message),
   });
-  alerts.start();
+  await alerts.start();
   app.addHook('onClose', () => alerts.stop());
   const context: AppContext = { store, clock, config, stats, answers, credentials, budgets, alerts };
   for (const routes of [

@@ -12,16 +12,18 @@ import type { MaintenanceCover } from './maintenance-cover.js';
 const stateKey = (key: DownKey): string => `${key.ruleId}/${key.bucketId}/${key.nodeId}`;
 
 /**
- * Raises `node.down` and `node.up` (spec/alerts.md, "Events"). Committed
- * reports are looked at as they come (`onReports`, on the ingest path: a
- * few map lookups per report, a store transaction only when a node's status
- * changes for a rule); `AlertSweep` looks at every node in scope every few
- * seconds, for silent nodes, hold-downs that ran out, and changes another
- * instance saw. Every change of state goes through one queue, and is
- * stored with its event in one transaction (`AlertOutbox.apply`).
+ * Raises `node.down` and `node.up` (spec/alerts.md, "Events"). A report
+ * that changes a node's status for a rule is chosen on the ingest path
+ * (`select`: a few map lookups per report) and stored by the ingest
+ * transaction as an observation; after the commit (or at the next start,
+ * after a crash) `drainObservations` looks at it. `AlertSweep` looks at
+ * every node in scope every few seconds, for silent nodes, hold-downs that
+ * ran out, and changes another instance saw. Every change of state goes
+ * through one queue, and is stored with its event in one transaction
+ * (`AlertOutbox.apply`); every change applies only once.
  *
  * @example
- * store.events.on('reportsStored', (reports) => evaluator.onReports(reports));
+ * store.reports.alertFilter = (reports) => evaluator.select(reports);
  */
 export class AlertEvaluator {
   /** (rule, bucket, node) → its state while not ONLINE, as this instance last knew it. */
@@ -64,10 +66,15 @@ export class AlertEvaluator {
     return this.states.get(stateKey(key));
   }
 
-  /** Reports just committed: queues a look where one changes a node's status for a rule. */
-  onReports(reports: readonly NewReport[]): void {
-    if (this.scope.rules.length === 0) return;
+  /**
+   * On the ingest path, before the commit: the reports that change a
+   * node's status for a rule (a few map lookups per report), which the
+   * ingest transaction stores as observations with the reports themselves.
+   */
+  select(reports: readonly NewReport[]): NewReport[] {
+    if (this.scope.rules.length === 0) return [];
     const now = this.clock.now();
+    const chosen: NewReport[] = [];
     for (const report of reports) {
       const rules = this.scope.rulesFor(report.bucketId, NODE_EVENTS);
       if (rules.length === 0) continue;
@@ -77,12 +84,40 @@ export class AlertEvaluator {
       // Its status no longer holds at the current instant: the sweep sees the node as silent.
       if (now - report.at > this.staleAfterMs) continue;
       const online = report.status === 'ONLINE';
+      const changes = rules.some((rule) => online === this.believedDown.has(stateKey({ ruleId: rule.id, ...report })));
+      if (!changes) continue;
       for (const rule of rules) {
-        const key = { ruleId: rule.id, bucketId: report.bucketId, nodeId: report.nodeId };
-        if (online === !this.believedDown.has(stateKey(key))) continue;
-        void this.enqueue(rule, key, { status: report.status, since: report.at });
+        const key = stateKey({ ruleId: rule.id, bucketId: report.bucketId, nodeId: report.nodeId });
+        if (online) this.believedDown.delete(key);
+        else this.believedDown.add(key);
       }
+      chosen.push(report);
     }
+    return chosen;
+  }
+
+  /** Looks at the stored observations in order, each for every rule in scope, then deletes them. */
+  drainObservations(): Promise<void> {
+    const drain = this.queue.then(async () => {
+      for (;;) {
+        const batch = await this.store.alertOutbox.observations(200);
+        if (batch.length === 0) return;
+        for (const observation of batch) {
+          const { bucketId, nodeId } = observation;
+          for (const rule of this.scope.rulesFor(bucketId, NODE_EVENTS)) {
+            await this.look(rule, { ruleId: rule.id, bucketId, nodeId }, { status: observation.status, since: observation.at });
+          }
+        }
+        // Looks are idempotent: a crash before this delete repeats them to no effect.
+        await this.store.alertOutbox.deleteObservations(batch.map((o) => o.seq));
+      }
+    });
+    this.queue = drain.catch((error: unknown) => {
+      this.log('warn', 'alert observations could not be looked at', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+    return this.queue;
   }
 
   /** Queues one look at a (rule, bucket, node) whose status at the current instant is `current`. */

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { AlertSettings } from '../config/config.js';
 import type { StatsSettings } from '../stats/bucket-day-stats.js';
-import type { NewReport } from '../store/report-writer.js';
 import type { Store } from '../store/store.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertEventBuilder } from './alert-event-builder.js';
@@ -25,7 +24,7 @@ export interface AlertServiceOptions {
  *
  * @example
  * const alerts = new AlertService({ store, clock, stats, settings: config.alerts, log });
- * alerts.start(); // ... await alerts.stop();
+ * await alerts.start(); // ... await alerts.stop();
  */
 export class AlertService {
   readonly scope = new AlertScope();
@@ -33,7 +32,7 @@ export class AlertService {
   readonly evaluator: AlertEvaluator;
   readonly sweep: AlertSweep;
   readonly deliveries: DeliveryWorker;
-  private readonly onReports = (reports: readonly NewReport[]): void => this.evaluator.onReports(reports);
+  private readonly onObserved = (): void => void this.evaluator.drainObservations();
   private readonly onBucketDeleted = (bucketId: string): void => this.scope.forgetBucket(bucketId);
 
   constructor(private readonly options: AlertServiceOptions) {
@@ -45,19 +44,23 @@ export class AlertService {
     this.deliveries = new DeliveryWorker(store, settings, log);
   }
 
-  start(): void {
+  /** Starts, once the rules in force are read: a report acknowledged after this is looked at. */
+  async start(): Promise<void> {
     const { store } = this.options;
-    store.events.on('reportsStored', this.onReports);
+    store.reports.alertFilter = (reports) => this.evaluator.select(reports);
+    store.events.on('alertsObserved', this.onObserved);
     store.events.on('bucketDeleted', this.onBucketDeleted);
     store.alertOutbox.raised = () => this.deliveries.wake();
     store.alertRules.changed = () => this.sweep.refresh();
+    await this.sweep.refresh();
     this.sweep.start();
     this.deliveries.start();
   }
 
   async stop(): Promise<void> {
     const { store } = this.options;
-    store.events.off('reportsStored', this.onReports);
+    store.reports.alertFilter = () => [];
+    store.events.off('alertsObserved', this.onObserved);
     store.events.off('bucketDeleted', this.onBucketDeleted);
     store.alertRules.changed = async () => undefined;
     await this.sweep.stop();

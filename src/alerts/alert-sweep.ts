@@ -92,6 +92,8 @@ export class AlertSweep {
     const now = this.clock.now();
     const buckets = await this.refreshOnce();
     if (this.scope.rules.length === 0) return;
+    // Observations a crash left behind (or another instance's, not yet looked at).
+    await this.evaluator.drainObservations();
     // Leases run on the wall clock: instances share it, whatever clock the stats use.
     const leaseMs = this.settings.sweepIntervalMs * 3;
     if (!(await this.store.alertOutbox.takeLease('sweep', this.owner, Date.now(), leaseMs))) return;

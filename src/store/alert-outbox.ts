@@ -79,6 +79,24 @@ export class AlertOutbox {
     }));
   }
 
+  /** The oldest observations not yet looked at (see `GroupBatch.observe`), in the order stored. */
+  async observations(
+    limit: number,
+  ): Promise<Array<{ seq: number; bucketId: string; nodeId: string; at: number; status: NodeStatus }>> {
+    const rows = await this.db.selectFrom('alert_observations').selectAll().orderBy('seq').limit(limit).execute();
+    return rows.map((row) => ({
+      seq: row.seq,
+      bucketId: row.bucket_id,
+      nodeId: row.node_id,
+      at: row.at,
+      status: row.status as NodeStatus,
+    }));
+  }
+
+  async deleteObservations(seqs: readonly number[]): Promise<void> {
+    if (seqs.length > 0) await this.db.deleteFrom('alert_observations').where('seq', 'in', seqs).execute();
+  }
+
   /**
    * Takes (or keeps) the lease `name` for `holder` until `now + ttlMs`,
    * unless another holder's lease still runs: answers whether `holder` has it.

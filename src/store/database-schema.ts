@@ -192,6 +192,15 @@ export interface AlertAttemptTable {
   duration_ms: number;
 }
 
+/** A committed report that changed a node's status for an alert rule, not yet looked at. */
+export interface AlertObservationTable {
+  seq: Generated<number>;
+  bucket_id: string;
+  node_id: string;
+  at: number;
+  status: string;
+}
+
 export interface AlertLeaseTable {
   name: string;
   holder: string;
@@ -223,4 +232,5 @@ export interface Database {
   alert_deliveries: AlertDeliveryTable;
   alert_attempts: AlertAttemptTable;
   alert_leases: AlertLeaseTable;
+  alert_observations: AlertObservationTable;
 }

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { NewReport } from './report-writer.js';
 
 /**
  * What changed in the store, told after the change is committed, so that
@@ -12,8 +11,8 @@ export interface StoreEventMap {
    * of its timeline on every later day.
    */
   reports: [bucketId: string, days: readonly number[] | 'all'];
-  /** Reports new to the store, just committed (alerts look at them). */
-  reportsStored: [reports: readonly NewReport[]];
+  /** Reports that alert rules must look at were committed (`alert_observations`). */
+  alertsObserved: [];
   /** An ingest transaction committed: how many reports it stored, and how many were repeats. */
   ingested: [stored: number, duplicates: number];
   /** A node's profile changed (creation or re-registration). */

@@ -114,6 +114,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['workspace_id', 'attempted_at'])
     .execute();
 
+  // Reports that changed a node's status for a rule, stored by the ingest transaction that stored them, so that
+  // a crash before the alert state follows loses nothing: looked at, then deleted, after the commit or at start.
+  await db.schema
+    .createTable('alert_observations')
+    .addColumn('seq', serial, (c) => c.primaryKey())
+    .addColumn('bucket_id', 'text', (c) => c.notNull())
+    .addColumn('node_id', 'text', (c) => c.notNull())
+    .addColumn('at', instant, (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .execute();
+
   // Work that one instance does for all (the sweep): whoever holds the lease.
   await db.schema
     .createTable('alert_leases')
