@@ -53,6 +53,8 @@ export class AlertService {
     store.alertOutbox.raised = () => this.deliveries.wake();
     store.alertRules.changed = () => this.sweep.refresh();
     await this.sweep.refresh();
+    // What a crash left to look at comes first: later reports are compared with the states it leaves.
+    await this.evaluator.drainObservations();
     this.sweep.start();
     this.deliveries.start();
   }
