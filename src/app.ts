@@ -20,13 +20,14 @@ import { adminUserRoutes } from './http/routes/admin-user-routes.js';
 import { bucketRoutes } from './http/routes/bucket-routes.js';
 import { healthRoutes } from './http/routes/health-routes.js';
 import { historyRoutes } from './http/routes/history-routes.js';
+import { maintenanceRoutes } from './http/routes/maintenance-routes.js';
 import { nodeRoutes } from './http/routes/node-routes.js';
 import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
 import { AlertService } from './alerts/alert-service.js';
-import type { MaintenanceCover } from './alerts/maintenance-cover.js';
+import { storeMaintenanceCover, type MaintenanceCover } from './alerts/maintenance-cover.js';
 import { alertChannelRoutes } from './http/routes/alert-channel-routes.js';
 import { alertRuleRoutes } from './http/routes/alert-rule-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
@@ -38,7 +39,7 @@ export interface AppOptions {
   /** The operator's bearer token (see `resolveOperatorToken`). */
   operatorToken: string;
   clock?: Clock;
-  /** Whether maintenance windows cover a node now (mutes alerts); none by default. */
+  /** Whether maintenance windows cover a node now (mutes alerts); the store's windows by default. */
   maintenance?: MaintenanceCover;
   logger?: FastifyServerOptions['logger'];
 }
@@ -102,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock,
     stats,
     settings: config.alerts,
-    ...(options.maintenance && { maintenance: options.maintenance }),
+    maintenance: options.maintenance ?? storeMaintenanceCover(store),
     log: (level, message, facts) => app.log[level](facts, message),
   });
   await alerts.start();
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     statsRoutes,
     historyRoutes,
     bucketRoutes,
+    maintenanceRoutes,
     workspaceRoutes,
     workspaceMemberRoutes,
     tokenRoutes,

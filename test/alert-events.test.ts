@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { alertStage, FAST_ALERTS, sleep, type AlertStage } from './helpers/alert-stage.js';
+import { SignedNode, statusRequest } from './helpers/node-signer.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
@@ -113,6 +114,73 @@ for (const kind of STORE_KINDS) {
       await s.report('ONLINE', now + 1);
       await sleep(800);
       assert.equal(s.receiver.arrived.length, 0);
+    });
+
+    async function announceMaintenance(s: AlertStage): Promise<void> {
+      const start = new Date(Date.now() + 50).toISOString();
+      const end = new Date(Date.now() + 3_600_000).toISOString();
+      const res = await t.call({
+        method: 'POST',
+        url: `/bucket/${s.bucketId}/maintenance`,
+        payload: { start, end, nodeIds: [s.node.id] },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      await sleep(100);
+    }
+
+    it('inside a maintenance window sends no node.down, nor later the node.up', async () => {
+      const s = await staged();
+      await s.report('ONLINE');
+      await announceMaintenance(s);
+      await s.report('OFFLINE');
+      await sleep(600);
+      await s.report('ONLINE');
+      await sleep(400);
+      assert.equal(s.receiver.arrived.length, 0);
+    });
+
+    it('sends the node.up of a node.down sent before the window', async () => {
+      const s = await staged();
+      await s.report('ONLINE');
+      await s.report('OFFLINE');
+      await s.receiver.waitFor(1);
+      await announceMaintenance(s);
+      await s.report('ONLINE');
+      const [, up] = await s.receiver.waitFor(2);
+      assert.equal(up?.body.type, 'node.up');
+    });
+
+    it('uptime.below: once per node and day, and one event for the bucket when every node is below', async () => {
+      const s = await staged({ events: ['uptime.below'], uptimeBelow: 50 });
+      await s.report('ONLINE');
+      await sleep(100);
+      await s.report('OFFLINE');
+      const [below] = await s.receiver.waitFor(1, 5_000);
+      assert.equal(below?.body.type, 'uptime.below');
+      assert.equal(below?.body.data.nodeId, s.node.id);
+      assert.equal(below?.body.data.uptimeBelow, 50);
+      assert.ok(Number(below?.body.data.perc_uptime) < 50);
+      await sleep(600);
+      assert.equal(s.receiver.arrived.length, 1, 'once per (node, bucket, day, rule)');
+
+      const both = await staged({ events: ['uptime.below'], uptimeBelow: 50 });
+      const other = await SignedNode.create(t, { host: 'edge-2.example' });
+      let timestamp = Date.now() + 10_000;
+      const reportOther = async (status: 'ONLINE' | 'OFFLINE'): Promise<void> => {
+        const res = await other.send(
+          '/node/status',
+          statusRequest(timestamp++, [{ bucketId: both.bucketId, at: Date.now(), status, latencyMs: null }]),
+        );
+        assert.equal(res.statusCode, 200, res.body);
+      };
+      await Promise.all([both.report('ONLINE'), reportOther('ONLINE')]);
+      await sleep(100);
+      await Promise.all([both.report('OFFLINE'), reportOther('OFFLINE')]);
+      const [bucketWide] = await both.receiver.waitFor(1, 5_000);
+      await sleep(600);
+      assert.equal(both.receiver.arrived.length, 1);
+      assert.equal(bucketWide?.body.data.nodeId, null);
+      assert.equal(bucketWide?.body.data.bucketId, both.bucketId);
     });
   });
 }

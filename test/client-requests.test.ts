@@ -139,6 +139,32 @@ describe("the client's requests, and how it reads answers", () => {
     assert.deepEqual([latency.method, latency.url, latency.body], ['POST', '/bucket/b%201/latency', '{"day":"2024-01-15"}']);
   });
 
+  it('sends the maintenance calls to their paths, instants as ISO strings', async () => {
+    const client = new ApiClient(base);
+    const start = new Date('2030-01-06T02:00:00Z');
+    const calls = [
+      await requestOf(() => client.createMaintenanceWindow('b1', { start, rrule: 'FREQ=WEEKLY', durationMinutes: 60 })),
+      await requestOf(() => client.getMaintenanceWindows('b1')),
+      await requestOf(() => client.updateMaintenanceWindow('b1', 'w/1', { start, end: '2030-01-06T03:00:00Z' })),
+      await requestOf(() => client.deleteMaintenanceWindow('b1', 'w1')),
+      await requestOf(() => client.importMaintenanceWindows({ windows: [{ bucketId: 'b1', start, end: start }] })),
+    ];
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.url, c.body]),
+      [
+        ['POST', '/bucket/b1/maintenance', '{"start":"2030-01-06T02:00:00.000Z","rrule":"FREQ=WEEKLY","durationMinutes":60}'],
+        ['GET', '/bucket/b1/maintenance', ''],
+        ['PUT', '/bucket/b1/maintenance/w%2F1', '{"start":"2030-01-06T02:00:00.000Z","end":"2030-01-06T03:00:00Z"}'],
+        ['DELETE', '/bucket/b1/maintenance/w1', ''],
+        [
+          'POST',
+          '/admin/maintenance',
+          '{"windows":[{"bucketId":"b1","start":"2030-01-06T02:00:00.000Z","end":"2030-01-06T02:00:00.000Z"}]}',
+        ],
+      ],
+    );
+  });
+
   it("signs a node's call over the exact bytes it sends, with the node's headers and no bearer token", async () => {
     const keys = generateKeyPairSync('ed25519');
     const client = new ApiClient(`${base}/api`);

@@ -10,6 +10,7 @@ import { STORAGE_TYPES } from '../src/http/schemas/bucket-schemas.js';
 import type * as Bucket from '../src/http/schemas/bucket-schemas.js';
 import type * as Common from '../src/http/schemas/common-schemas.js';
 import type * as History from '../src/http/schemas/history-schemas.js';
+import type * as Maintenance from '../src/http/schemas/maintenance-schemas.js';
 import type * as NodeReport from '../src/http/schemas/node-report-schemas.js';
 import type * as Node from '../src/http/schemas/node-schemas.js';
 import type * as Stats from '../src/http/schemas/stats-schemas.js';
@@ -106,6 +107,32 @@ describe("the client's types match the server's schemas", () => {
     expectTypeOf<Wire<Client.GetBucketLatencyRequest>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyRequest>>();
     expectTypeOf<Wire<Client.NodeLatencySeries>>().toEqualTypeOf<Server<typeof History.NodeLatencySeries>>();
     expectTypeOf<Wire<Client.GetBucketLatencyResponse>>().toEqualTypeOf<Server<typeof History.GetBucketLatencyResponse>>();
+  });
+
+  it('maintenance windows', () => {
+    expectTypeOf<Wire<Client.MaintenanceWindow>>().toEqualTypeOf<Server<typeof Maintenance.MaintenanceWindow>>();
+    expectTypeOf<Wire<Client.MaintenanceWindowRequest>>().toEqualTypeOf<Server<typeof Maintenance.MaintenanceWindowRequest>>();
+    expectTypeOf<Wire<Client.MaintenanceWindowResponse>>().toEqualTypeOf<Server<typeof Maintenance.MaintenanceWindowResponse>>();
+    expectTypeOf<Wire<Client.MaintenanceWindowsResponse>>().toEqualTypeOf<
+      Server<typeof Maintenance.MaintenanceWindowsResponse>
+    >();
+    expectTypeOf<Wire<Client.ImportedMaintenanceWindow>>().toEqualTypeOf<Server<typeof Maintenance.ImportedMaintenanceWindow>>();
+    expectTypeOf<Wire<Client.ImportMaintenanceRequest>>().toEqualTypeOf<Server<typeof Maintenance.ImportMaintenanceRequest>>();
+    expectTypeOf<Wire<Client.ImportMaintenanceResponse>>().toEqualTypeOf<Server<typeof Maintenance.ImportMaintenanceResponse>>();
+    expectTypeOf<Client.ApiClient['createMaintenanceWindow']>().parameters.toEqualTypeOf<
+      [bucketId: string, request: Client.MaintenanceWindowRequest]
+    >();
+    expectTypeOf<Client.ApiClient['getMaintenanceWindows']>().returns.resolves.toEqualTypeOf<Client.MaintenanceWindowsResponse>();
+    expectTypeOf<Client.ApiClient['updateMaintenanceWindow']>().parameters.toEqualTypeOf<
+      [bucketId: string, windowId: string, request: Client.MaintenanceWindowRequest]
+    >();
+    expectTypeOf<
+      Client.ApiClient['updateMaintenanceWindow']
+    >().returns.resolves.toEqualTypeOf<Client.MaintenanceWindowResponse>();
+    expectTypeOf<Client.ApiClient['deleteMaintenanceWindow']>().returns.resolves.toEqualTypeOf<Client.ActionResponse>();
+    expectTypeOf<
+      Client.ApiClient['importMaintenanceWindows']
+    >().returns.resolves.toEqualTypeOf<Client.ImportMaintenanceResponse>();
   });
 
   it("the bridge nodes' signed calls", () => {

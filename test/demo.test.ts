@@ -119,6 +119,31 @@ describe('the demo (npm run demo)', () => {
         assert.ok(field(before, OUTAGES, 'perc_uptime') >= 99);
       });
 
+      it("maintenance: the outages node's weekly window (imported history) and a window announced for tomorrow", async () => {
+        const response = await fetch(`${demo.url}/bucket/${demo.buckets[0]?.id}/maintenance`, {
+          headers: { authorization: `Bearer ${demo.token}` },
+        });
+        const { windows } = (await response.json()) as {
+          windows: Array<{
+            nodeIds: string[] | null;
+            start: string;
+            end: string | null;
+            rrule: string | null;
+            imported: boolean;
+          }>;
+        };
+        const outages = demo.nodes.find((node) => node.trait === 'outages')?.id;
+        assert.deepEqual(
+          windows.map((w) => [w.nodeIds, w.start.slice(11), w.end?.slice(11) ?? null, w.rrule, w.imported]),
+          [
+            [[outages], '02:00:00.000Z', null, 'FREQ=WEEKLY', true],
+            [null, '03:00:00.000Z', '04:00:00.000Z', null, false],
+          ],
+        );
+        assert.equal(windows[1]?.start.slice(0, 10), day(-1));
+        assert.equal(Math.round((Date.parse(day(1)) - Date.parse(windows[0]?.start.slice(0, 10) ?? '')) / DAY_MS) % 7, 0);
+      });
+
       it('live: every node keeps sending signed reports, so last_updated moves', async () => {
         const first = await ask(0);
         const moved = new Set<string>();

@@ -1,3 +1,6 @@
+import { isUnderMaintenance } from '../stats/maintenance.js';
+import type { Store } from '../store/store.js';
+
 /**
  * Whether a maintenance window (spec/sla.md) covers a node of a bucket at
  * an instant: `node.down` and `uptime.below` wait while it does.
@@ -11,3 +14,14 @@ export interface MaintenanceCover {
 
 /** No maintenance windows: nothing is ever muted. */
 export const NO_MAINTENANCE: MaintenanceCover = { covers: async () => false };
+
+/**
+ * The maintenance windows of the store (spec/sla.md): a node is covered
+ * when a window version in force at `at` covers it.
+ *
+ * @example
+ * const cover = storeMaintenanceCover(store);
+ */
+export function storeMaintenanceCover(store: Pick<Store, 'maintenance'>): MaintenanceCover {
+  return { covers: async (bucketId, nodeId, at) => isUnderMaintenance(await store.maintenance.versions(bucketId), nodeId, at) };
+}

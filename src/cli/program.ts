@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agent-command.js';
 import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBucketCommands } from './commands/bucket-command.js';
 import { registerImportCommand } from './commands/import-command.js';
+import { registerMaintenanceCommands } from './commands/maintenance-command.js';
 import { registerMemberCommands } from './commands/member-command.js';
 import { registerNodeCommands } from './commands/node-command.js';
 import { registerStatsCommand } from './commands/stats-command.js';
@@ -38,6 +39,7 @@ export function buildProgram(context: CommandContext): Command {
   registerWorkspaceCommands(program, context);
   registerMemberCommands(program, context);
   registerBucketCommands(program, context);
+  registerMaintenanceCommands(program, context);
   registerNodeCommands(program, context);
   registerStatsCommand(program, context);
   registerImportCommand(program, context);

@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store/store.js';
 import { demoTimeline, type DemoTimeline } from './demo-behaviour.js';
 import { importHistory, importUpgrade, type HistoryResult } from './demo-history.js';
 import { startLiveFleet, type LiveFleet } from './demo-live.js';
+import { addDemoMaintenance } from './demo-maintenance.js';
 import { createDemoAccount, type DemoAccount } from './demo-setup.js';
 
 export interface DemoOptions {
@@ -135,6 +136,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       ...(options.signal && { signal: options.signal }),
     });
     log(`history: ${history.reports} reports imported in ${(history.elapsedMs / 1000).toFixed(1)} s`);
+    await addDemoMaintenance(url, operatorToken, account, timeline, options.historyDays);
     options.signal?.throwIfAborted();
 
     live = await startLiveFleet({

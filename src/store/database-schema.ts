@@ -103,6 +103,26 @@ export interface DeletedSeriesTable {
   series_id: number;
 }
 
+/** One version of a maintenance window (migration 006); `imported` is 0 or 1. */
+export interface MaintenanceVersionTable {
+  window_id: string;
+  version: number;
+  bucket_id: string;
+  in_force_from: number;
+  in_force_until: number | null;
+  /** JSON array of node ids; null: every node of the bucket. */
+  node_ids: string | null;
+  start_at: number;
+  end_at: number | null;
+  rrule: string | null;
+  duration_minutes: number | null;
+  until_at: number | null;
+  reason: string | null;
+  created_at: number;
+  created_by: string;
+  imported: number;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -223,6 +243,7 @@ export interface Database {
   all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
   deleted_series: DeletedSeriesTable;
+  maintenance_versions: MaintenanceVersionTable;
   settings: SettingTable;
   alert_channels: AlertChannelTable;
   alert_rules: AlertRuleTable;

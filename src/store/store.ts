@@ -12,6 +12,7 @@ import { AlertOutbox } from './alert-outbox.js';
 import { AlertRuleStore } from './alert-rule-store.js';
 import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
+import { MaintenanceStore } from './maintenance-store.js';
 import { NodeStore } from './node-store.js';
 import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { dayOf } from '../time/instant.js';
@@ -42,6 +43,8 @@ export interface Store {
   alertOutbox: AlertOutbox;
   /** The outbox's deliveries and their tries. */
   alertDeliveries: AlertDeliveryStore;
+  /** Maintenance windows of buckets, with every past version. */
+  maintenance: MaintenanceStore;
   /** Told after each committed change, for caches of derived answers. */
   events: StoreEvents;
   /** Whether the database answers (readiness). */
@@ -149,6 +152,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     alertRules: new AlertRuleStore(db),
     alertOutbox: new AlertOutbox(db),
     alertDeliveries: new AlertDeliveryStore(db),
+    maintenance: new MaintenanceStore(db),
     events,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();

@@ -60,6 +60,7 @@ const TABLES: Array<keyof Database> = [
   'series',
   'reports',
   'daily_rollups',
+  'maintenance_versions',
   'settings',
 ];
 

@@ -28,6 +28,11 @@ import type {
   ImportNodeRegistrationRequest,
   ImportReportsRequest,
   ImportReportsResponse,
+  ImportMaintenanceRequest,
+  ImportMaintenanceResponse,
+  MaintenanceWindowRequest,
+  MaintenanceWindowResponse,
+  MaintenanceWindowsResponse,
   NodeSigner,
   NodeStatusRequest,
   NodeStatusResponse,
@@ -151,6 +156,59 @@ export class ApiClient {
    */
   deleteStorageBucket = (bucketId: string): Promise<ActionResponse> =>
     this.makeRequest<ActionResponse>(`bucket/${segment(bucketId)}`, 'DELETE', null);
+
+  /**
+   * Announces a maintenance window of a bucket (WRITE or ADMIN): one
+   * interval, or a recurrence. `start` must not lie before now.
+   *
+   * @example
+   * const { window } = await client.createMaintenanceWindow(bucketId, {
+   *   start: '2030-01-06T02:00:00Z', rrule: 'FREQ=WEEKLY;BYDAY=SU', durationMinutes: 60, reason: 'patch night',
+   * });
+   */
+  createMaintenanceWindow = (bucketId: string, request: MaintenanceWindowRequest): Promise<MaintenanceWindowResponse> =>
+    this.makeRequest<MaintenanceWindowResponse>(`bucket/${segment(bucketId)}/maintenance`, 'POST', request);
+
+  /**
+   * Lists a bucket's maintenance windows as they are now (any member).
+   *
+   * @example
+   * const { windows } = await client.getMaintenanceWindows(bucketId);
+   */
+  getMaintenanceWindows = (bucketId: string): Promise<MaintenanceWindowsResponse> =>
+    this.makeRequest<MaintenanceWindowsResponse>(`bucket/${segment(bucketId)}/maintenance`, 'GET', null);
+
+  /**
+   * Changes a maintenance window from now on (WRITE or ADMIN); the part
+   * already past stays as it was. A start already past may be kept.
+   *
+   * @example
+   * await client.updateMaintenanceWindow(bucketId, windowId, { start: window.start, end: '2030-01-06T05:00:00Z' });
+   */
+  updateMaintenanceWindow = (
+    bucketId: string,
+    windowId: string,
+    request: MaintenanceWindowRequest,
+  ): Promise<MaintenanceWindowResponse> =>
+    this.makeRequest<MaintenanceWindowResponse>(`bucket/${segment(bucketId)}/maintenance/${segment(windowId)}`, 'PUT', request);
+
+  /**
+   * Ends a maintenance window now (WRITE or ADMIN); the part already past keeps counting.
+   *
+   * @example
+   * await client.deleteMaintenanceWindow(bucketId, windowId);
+   */
+  deleteMaintenanceWindow = (bucketId: string, windowId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`bucket/${segment(bucketId)}/maintenance/${segment(windowId)}`, 'DELETE', null);
+
+  /**
+   * Imports past maintenance windows (operator), all or nothing; they are marked `imported`.
+   *
+   * @example
+   * const { ids } = await operator.importMaintenanceWindows({ windows: [{ bucketId, start: '2023-05-01T02:00:00Z', end: '2023-05-01T04:00:00Z' }] });
+   */
+  importMaintenanceWindows = (request: ImportMaintenanceRequest): Promise<ImportMaintenanceResponse> =>
+    this.makeRequest<ImportMaintenanceResponse>('admin/maintenance', 'POST', request);
 
   /**
    * Creates a workspace whose ADMIN is the caller (or, for the operator, the

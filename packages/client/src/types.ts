@@ -3,6 +3,7 @@ export type * from './account-types.js';
 export type * from './bucket-types.js';
 export type * from './common-types.js';
 export type * from './history-types.js';
+export type * from './maintenance-types.js';
 export type * from './node-report-types.js';
 export type * from './node-types.js';
 export type * from './stats-types.js';

@@ -4,6 +4,7 @@ import * as sqliteClusteredReports from './002-sqlite-clustered-reports.js';
 import * as postgresDayPartitions from './003-postgres-day-partitions.js';
 import * as recentReports from './004-recent-reports.js';
 import * as deletedSeries from './005-deleted-series.js';
+import * as maintenanceWindows from './006-maintenance-windows.js';
 import * as alerts from './008-alerts.js';
 
 /**
@@ -17,6 +18,7 @@ export const migrationProvider: MigrationProvider = {
     '003-postgres-day-partitions': postgresDayPartitions,
     '004-recent-reports': recentReports,
     '005-deleted-series': deletedSeries,
+    '006-maintenance-windows': maintenanceWindows,
     '008-alerts': alerts,
   }),
 };
