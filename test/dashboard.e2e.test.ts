@@ -18,6 +18,7 @@ import {
   type ImportedReport,
 } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 // The README's screenshots are refreshed on demand (UPDATE_SCREENSHOTS=1);
@@ -132,6 +133,7 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
   let member: { userId: string; token: string; tokenId: string };
   let workspaceId: string;
   let invoices: string;
+  let receiver: WebhookReceiver;
   const cspViolations: string[] = [];
   const foreignRequests: string[] = [];
 
@@ -232,7 +234,11 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     await buildPageIfStale();
-    t = await startTestApp('sqlite', { now: new Date().toISOString(), env: { STALE_AFTER_SECONDS: '1200' } });
+    t = await startTestApp('sqlite', {
+      now: new Date().toISOString(),
+      // The Alerts view's webhook goes to a receiver on this machine.
+      env: { STALE_AFTER_SECONDS: '1200', ALERT_ALLOW_PRIVATE_TARGETS: '1' },
+    });
     // The browser lives in real time, so the service does too.
     t.clock.now = () => Date.now();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -257,12 +263,14 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     await importAll(t, fleet(many, fleetBucket, now));
     await maintenanceOf(six, now);
 
+    receiver = await WebhookReceiver.start();
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();
     await t?.close();
+    await receiver?.close();
   });
 
   // The tests below run in order and build on each other, as a user would.
@@ -594,6 +602,76 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     const width = await narrow.page.evaluate(() => document.scrollingElement?.scrollWidth);
     assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
     await narrow.page.locator('#sla-section').screenshot({ path: `${SCREENSHOTS}sla-375.png` });
+    await narrow.context.close();
+  });
+
+  it('the Alerts view adds a webhook channel (secret shown once) and a rule, sends a test and shows it delivered', async () => {
+    const { context, page } = await openPage(1440, 1000);
+    await page.goto(`${base}/#workspace=${workspaceId}&view=alerts`);
+    await signIn(page, member.token);
+    await page.locator('#channels', { hasText: 'No channel yet' }).waitFor();
+    assert.equal(await page.locator('#view-alerts').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('#bucket-label').isVisible(), false);
+    assert.equal(await page.locator('#alerts-role').isVisible(), false, 'an ADMIN is told nothing');
+
+    await page.locator('#channel-name').fill('On-call webhook');
+    await page.locator('#channel-kind').selectOption('webhook');
+    await page.locator('#channel-target').fill(receiver.url);
+    await page.locator('#channel-add').click();
+    await page.locator('#secret-once').waitFor();
+    const secret = (await page.locator('#secret-value').textContent()) ?? '';
+    assert.match(secret, /^whsec_/);
+    receiver.secret = secret;
+    const row = page.locator('#channels tr[data-channel-id]');
+    await row.waitFor();
+    const channelId = (await row.getAttribute('data-channel-id')) ?? '';
+
+    await page.locator('#rule-name').fill('Nodes down and up');
+    await page.locator(`#rule-channels input[value="${channelId}"]`).check();
+    await page.locator(`#rule-buckets input[value="${invoices}"]`).check();
+    await page.locator('#rule-for').fill('60');
+    await page.locator('#rule-add').click();
+    await page.locator('#rules tr[data-rule-id]').waitFor();
+    const { rules } = await api<{ rules: Array<Record<string, unknown>> }>('GET', `/workspace/${workspaceId}/alerts/rules`);
+    assert.deepEqual(
+      rules.map((r) => [r.name, r.events, r.bucketIds, r.channelIds, r.forSeconds, r.uptimeBelow]),
+      [['Nodes down and up', ['node.down', 'node.up'], [invoices], [channelId], 60, null]],
+    );
+    assert.match((await page.locator('#rules tr[data-rule-id]').textContent()) ?? '', /invoices.*On-call webhook.*60 s/);
+
+    for (let i = 0; i < 2; i++) await row.locator('[data-action="test"]').click();
+    const arrived = await receiver.waitFor(2);
+    assert.deepEqual(
+      arrived.map((w) => w.body.type),
+      ['test', 'test'],
+    );
+    await page.locator('#deliveries tr[data-status="delivered"]').nth(1).waitFor({ timeout: 15_000 });
+    const shown = await page.$$eval('#deliveries tr[data-event-id]', (trs) => trs.map((tr) => tr.getAttribute('data-event-id')));
+    assert.deepEqual(new Set(shown), new Set(arrived.map((w) => w.id)));
+    await page.locator('#secret-done').click();
+    await page.mouse.move(0, 0);
+    await page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts.png` });
+    await context.close();
+
+    // A READ member sees the same, with every change disabled and why.
+    const readOnly = await createMember(t, 'grace@example.com');
+    const added = await t.call({
+      method: 'POST',
+      url: `/workspace/${workspaceId}/users`,
+      payload: { userId: readOnly.userId, role: 'READ' },
+    });
+    assert.equal(added.statusCode, 200, added.body);
+    const narrow = await openPage(375, 812);
+    await narrow.page.goto(`${base}/#workspace=${workspaceId}&view=alerts`);
+    await signIn(narrow.page, readOnly.token);
+    await narrow.page.locator('#deliveries tr[data-status="delivered"]').first().waitFor();
+    await narrow.page.locator('#alerts-role', { hasText: 'You are READ in this workspace' }).waitFor();
+    assert.equal(await narrow.page.locator('#channels [data-action="test"]').isDisabled(), true);
+    assert.match((await narrow.page.locator('#channels [data-action="test"]').getAttribute('title')) ?? '', /Only ADMIN members/);
+    assert.equal(await narrow.page.locator('#channel-add').isDisabled(), true);
+    const width = await narrow.page.evaluate(() => document.scrollingElement?.scrollWidth);
+    assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    await narrow.page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts-375.png` });
     await narrow.context.close();
   });
 

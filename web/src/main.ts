@@ -13,6 +13,7 @@ import { chartWidth, drawLatencyChart } from './latency-chart.js';
 import { maintenanceSpans, spansLength } from './maintenance-spans.js';
 import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
 import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
+import { closeAlerts, openAlerts } from './alerts-view.js';
 import { downloadReport, loadSla, renderPeriodPicker, type SlaShown } from './sla-panel.js';
 import { isPeriodKind, periodOf, type PeriodKind } from './sla-period.js';
 import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
@@ -26,6 +27,9 @@ let selection: Selection = readSelection();
 let shown: { bucketId: string; answer: GetBucketRangeStatsResponse; windows: MaintenanceWindow[] } | undefined;
 let chart: uPlot | undefined;
 let sla: SlaShown | undefined;
+// The signed-in member's role in each workspace, and the buckets of the one shown (for the Alerts view).
+const roles = new Map<string, string>();
+let buckets: Array<{ id: string; name: string }> = [];
 // Each load takes a ticket; an answer that arrives after a newer load started is dropped.
 let ticket = 0;
 // Said once the bucket is shown: why it is not the one the link named.
@@ -51,6 +55,7 @@ function signOut(message = ''): void {
   ticket++;
   chart?.destroy();
   chart = undefined;
+  closeAlerts();
   showSignIn(message);
 }
 
@@ -74,7 +79,9 @@ async function signIn(token: string, resumed: boolean): Promise<void> {
   }
 }
 
-async function openWorkspaces(workspaces: Array<{ id: string; name: string }>): Promise<void> {
+async function openWorkspaces(workspaces: Array<{ id: string; name: string; role: string }>): Promise<void> {
+  roles.clear();
+  for (const w of workspaces) roles.set(w.id, w.role);
   const linked = selection.workspace;
   selection.workspace = fillSelect(page.workspace, workspaces, linked);
   if (linked && linked !== selection.workspace) notice = 'The workspace of the link is not one of yours.';
@@ -90,8 +97,10 @@ async function openWorkspace(): Promise<void> {
   const mine = ++ticket;
   say(page.status, 'Loading the buckets…', 'loading');
   try {
-    const { buckets } = await api.getStorageBuckets(selection.workspace);
+    ({ buckets } = await api.getStorageBuckets(selection.workspace));
     if (mine !== ticket) return;
+    showView();
+    if (selection.view === 'alerts') return await showAlerts(mine);
     const linked = selection.bucket;
     selection.bucket = fillSelect(page.bucket, buckets, linked);
     if (linked && linked !== selection.bucket) notice ||= 'The bucket of the link is not in this workspace (deleted?).';
@@ -194,6 +203,39 @@ async function openLatency(bucketId: string, day: string, mine: number, windows:
   }
 }
 
+/** Shows the view of the selection: the bucket's health (bucket picker, SLA, days) or the workspace's alerts. */
+function showView(): void {
+  const alerts = selection.view === 'alerts';
+  page.viewHealth.setAttribute('aria-pressed', String(!alerts));
+  page.viewAlerts.setAttribute('aria-pressed', String(alerts));
+  page.bucketLabel.hidden = alerts;
+  page.alerts.view.hidden = !alerts;
+  if (alerts) {
+    for (const section of [page.sla.section, page.nodesSection, page.daySection]) section.hidden = true;
+    say(page.status, '');
+  } else closeAlerts();
+}
+
+async function showAlerts(mine: number): Promise<void> {
+  if (!api || !selection.workspace) return;
+  writeSelection(selection);
+  await openAlerts({
+    api,
+    workspaceId: selection.workspace,
+    role: roles.get(selection.workspace) ?? 'READ',
+    buckets,
+    fail,
+    current: () => mine === ticket && selection.view === 'alerts',
+  });
+}
+
+function chooseView(view: 'alerts' | undefined): void {
+  if (selection.view === view) return;
+  selection.view = view;
+  writeSelection(selection);
+  void openWorkspace();
+}
+
 /** The SLA panel of the bucket shown, for the period of the selection (this month unless the link says otherwise). */
 async function openSla(): Promise<void> {
   if (!api || !shown) return;
@@ -235,6 +277,8 @@ renderPeriodPicker(page.sla.periods, isPeriodKind(selection.period) ? selection.
   void openSla();
 });
 page.sla.downloadCsv.addEventListener('click', () => download('csv'));
+page.viewHealth.addEventListener('click', () => chooseView(undefined));
+page.viewAlerts.addEventListener('click', () => chooseView('alerts'));
 page.sla.downloadPdf.addEventListener('click', () => download('pdf'));
 page.signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -244,7 +288,7 @@ page.signInForm.addEventListener('submit', (event) => {
 });
 page.signOut.addEventListener('click', () => signOut('Signed out. The token was removed from this tab.'));
 page.workspace.addEventListener('change', () => {
-  selection = { workspace: page.workspace.value };
+  selection = { workspace: page.workspace.value, view: selection.view };
   void openWorkspace();
 });
 page.bucket.addEventListener('change', () => {
