@@ -34,19 +34,21 @@ function send(url: URL, body: string, headers: Record<string, string>): Promise<
  * POSTs `body` to `url` at a steady `perSecond` (each request sent on time,
  * whether or not the earlier ones were answered: an open-loop load, so that
  * a stall shows as latency instead of as fewer requests) until `stop` is
- * called, and answers every request's timing.
+ * called, and answers every request's timing. With a function for `url`,
+ * each request goes to the URL it answers (a random bucket, say).
  *
  * @example
  * const load = pacedLoad(`${base}/bucket/${id}/stats`, '{"day":"2024-01-15"}', { authorization: 'Bearer t' }, 200);
  * const samples = await load.stop();
  */
 export function pacedLoad(
-  url: string,
+  url: string | (() => string),
   body: string,
   headers: Record<string, string>,
   perSecond: number,
 ): { stop(): Promise<PacedSample[]> } {
-  const target = new URL(url);
+  const fixed = typeof url === 'string' ? new URL(url) : undefined;
+  const target = (): URL => fixed ?? new URL((url as () => string)());
   const samples: Array<Promise<PacedSample>> = [];
   let running = true;
   const loop = (async () => {
@@ -57,7 +59,7 @@ export function pacedLoad(
       const sentAt = Date.now();
       const started = process.hrtime.bigint();
       samples.push(
-        send(target, body, headers).then((status) => ({
+        send(target(), body, headers).then((status) => ({
           sentAt,
           status,
           latencyMs: Number(process.hrtime.bigint() - started) / 1e6,

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openStore } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/instant.js';
-import { startChild, type Child } from './child-process.js';
+import { startChild } from './child-process.js';
+import { startService, SERVICE_URL } from './bench-service.js';
+import { BENCH_DATA_DIR, freshDatabase } from './fresh-database.js';
 import { load, type LoadResult } from './http-load.js';
 import { signedIngestLoad, type IngestLoadResult } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
@@ -14,6 +14,8 @@ import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-loa
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
 import { ensureWrk } from './wrk-load.js';
+import { scaleBench } from './scale-bench.js';
+import { writeScaleSection } from './scale-table.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -23,44 +25,17 @@ const { values: options } = parseArgs({
     'soak-seconds': { type: 'string', default: '60' },
     // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load' or 'ingest'.
     only: { type: 'string' },
+    // The million-series bench alone (issue 16, item 3): npm run bench -- --scale [--series 10000,100000] [--minutes 10].
+    scale: { type: 'boolean', default: false },
+    series: { type: 'string', default: '10000,100000,1000000' },
+    minutes: { type: 'string', default: '10' },
   },
 });
 const SECONDS = Number(options.seconds);
 const INGEST_SECONDS = Number(options['ingest-seconds']);
 const SOAK_SECONDS = Number(options['soak-seconds']);
-const POSTGRES_ADMIN = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SERVICE_PORT = 4310;
 const BARE_PORT = 4311;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-
-async function freshDatabase(kind: string): Promise<{ url: string; bytes: () => Promise<number> }> {
-  if (kind === 'sqlite') {
-    const dir = join('bench-data');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'bench.db');
-    const size = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
-    return { url: `sqlite:${file}`, bytes: async () => size(file) + size(`${file}-wal`) };
-  }
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS fbstats_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE fbstats_bench');
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN);
-  url.pathname = '/fbstats_bench';
-  return {
-    url: url.toString(),
-    bytes: async () => {
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      await client.query('VACUUM ANALYZE');
-      const { rows } = await client.query<{ size: string }>("select pg_database_size('fbstats_bench') as size");
-      await client.end();
-      return Number(rows[0]?.size ?? 0);
-    },
-  };
-}
 
 async function bareBaseline(body: string, seconds: number): Promise<number> {
   const bare = await startChild(['--import', 'tsx', 'bench/bare-server.ts', String(BARE_PORT), body], {});
@@ -114,25 +89,6 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 };
-
-const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
-
-/** The built service on `databaseUrl`, once it answers /readyz. */
-function startService(databaseUrl: string): Promise<Child> {
-  return startChild(
-    ['dist/server.js'],
-    {
-      DATABASE_URL: databaseUrl,
-      PORT: String(SERVICE_PORT),
-      FLASHBACK_ADMIN_TOKEN: 'bench-operator-token-0123456789',
-      RATE_LIMIT_PER_MINUTE: '0',
-      // As `npm start` runs it: a log line per request (src/http/request-log.ts).
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      DATA_DIR: 'bench-data',
-    },
-    `${SERVICE_URL}/readyz`,
-  );
-}
 
 /** Deleting a bucket of a million reports under load (`deleteUnderLoad`), on a store of its own. */
 async function benchDeleteUnderLoad(kind: string): Promise<DeleteUnderLoadFigures> {
@@ -296,29 +252,43 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
 }
 
 const kinds = (options.store ?? '').split(',');
-ensureWrk(log);
-if (options.only === 'delete-under-load') {
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+if (options.scale) {
+  const sizes = (options.series ?? '').split(',').map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 10))
+    throw new Error(`--series takes counts of series, not ${options.series}`);
   for (const kind of kinds) {
-    const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
-    writeBenchmarkRow('BENCHMARKS.md', kind, row);
-    process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    for (const series of sizes) {
+      // Each row is written as soon as it is measured: a long run stopped midway keeps what it measured.
+      const table = writeScaleSection('BENCHMARKS.md', [await scaleBench(kind, series, Number(options.minutes), log)], {
+        command,
+        machine,
+      });
+      process.stdout.write(`${table}\n`);
+    }
   }
-} else if (options.only === 'ingest') {
-  for (const kind of kinds) {
-    const row = ingestRow(kind, await benchIngest(kind));
-    writeBenchmarkRow('BENCHMARKS.md', kind, row);
-    process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
-  }
-} else if (options.only !== undefined) {
-  throw new Error(`--only takes delete-under-load or ingest, not ${JSON.stringify(options.only)}`);
 } else {
-  const figures: StoreFigures[] = [];
-  for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-  const table = writeBenchmarks('BENCHMARKS.md', figures, {
-    command,
-    machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  });
-  process.stdout.write(`${table}\n`);
+  ensureWrk(log);
+  if (options.only === 'delete-under-load') {
+    for (const kind of kinds) {
+      const row = deleteUnderLoadRow(await benchDeleteUnderLoad(kind));
+      writeBenchmarkRow('BENCHMARKS.md', kind, row);
+      process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    }
+  } else if (options.only === 'ingest') {
+    for (const kind of kinds) {
+      const row = ingestRow(kind, await benchIngest(kind));
+      writeBenchmarkRow('BENCHMARKS.md', kind, row);
+      process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    }
+  } else if (options.only !== undefined) {
+    throw new Error(`--only takes delete-under-load or ingest, not ${JSON.stringify(options.only)}`);
+  } else {
+    const figures: StoreFigures[] = [];
+    for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
+    const table = writeBenchmarks('BENCHMARKS.md', figures, { command, machine });
+    process.stdout.write(`${table}\n`);
+  }
 }
-rmSync('bench-data', { recursive: true, force: true });
+rmSync(BENCH_DATA_DIR, { recursive: true, force: true });

@@ -1,20 +1,15 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { hashToken } from '../src/auth/token-secret.js';
 import type { NodeStatus } from '../src/stats/node-status.js';
 import type { NewReport } from '../src/store/report-store.js';
 import type { Store } from '../src/store/store.js';
 import { DAY_MS } from '../src/time/instant.js';
+import { createBenchAccount, createBenchNodes, type BenchNode } from './bench-fleet.js';
+
+export { USER_TOKEN, type BenchNode } from './bench-fleet.js';
 
 export const NODES = 50;
 export const DAYS = 30;
 export const INGEST_NODES = 16;
 export const INGEST_BUCKETS = 100;
-export const USER_TOKEN = 'fbk_bench-user-token-0123456789';
-
-export interface BenchNode {
-  id: string;
-  privateKey: KeyObject;
-}
 
 export interface Seeded {
   /** 50 nodes × 30 days × one report a minute, ending now. */
@@ -42,34 +37,15 @@ function reportAt(node: number, at: number): { status: NodeStatus; latencyMs: nu
  * `ReportStore.ingest` the service uses, and prints progress.
  */
 export async function seedHistory(store: Store, now: number, log: (line: string) => void, days = DAYS): Promise<Seeded> {
-  const user = await store.users.create('bench@example.com', 'Bench', now);
-  if (!user) throw new Error('bench user exists: the store is not fresh');
-  await store.tokens.create(user.id, 'bench', hashToken(USER_TOKEN), null, now);
-  const workspace = await store.workspaces.create('bench', user.id, now);
+  const workspaceId = await createBenchAccount(store, now);
   const bucket = (name: string) =>
-    store.buckets.create({ name, workspaceId: workspace.id, storageType: 'S3', bucket: null, endpoint: null, region: null }, now);
+    store.buckets.create({ name, workspaceId, storageType: 'S3', bucket: null, endpoint: null, region: null }, now);
   const denseBucket = (await bucket('dense')).id;
   const sparseBucket = (await bucket('sparse')).id;
   const ingestBuckets: string[] = [];
   for (let i = 0; i < INGEST_BUCKETS; i++) ingestBuckets.push((await bucket(`ingest-${i}`)).id);
 
-  const nodes: BenchNode[] = [];
-  for (let i = 0; i < NODES; i++) {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const region = ['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3] as string;
-    const node = await store.nodes.create(
-      {
-        ip: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-        host: `node-${String(i).padStart(2, '0')}-${region}-aws.flashback.tech`,
-        region,
-        provider: 'aws',
-        version: '1.2.3',
-        publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      },
-      now,
-    );
-    nodes.push({ id: node.id, privateKey });
-  }
+  const nodes = await createBenchNodes(store, NODES, now);
 
   const start = Math.floor(now / MINUTE) * MINUTE - days * DAY_MS;
   let reports = 0;
