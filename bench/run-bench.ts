@@ -13,6 +13,7 @@ import { deleteUnderLoadRow, writeBenchmarkRow, writeBenchmarks, type StoreFigur
 import { deleteUnderLoad, type DeleteUnderLoadFigures } from './delete-under-load.js';
 import { INGEST_NODES, seedHistory, USER_TOKEN, type Seeded } from './seed-history.js';
 import { startLiveReporters } from './live-reporters.js';
+import { alertBench } from './alert-bench.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -20,7 +21,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
-    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load'.
+    // One figure alone: 'delete-under-load' (its row put into BENCHMARKS.md as it stands), or 'alerts' (printed).
     only: { type: 'string' },
   },
 });
@@ -117,7 +118,7 @@ const median = (values: number[]): number => {
 const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
 
 /** The built service on `databaseUrl`, once it answers /readyz. */
-function startService(databaseUrl: string): Promise<Child> {
+function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<Child> {
   return startChild(
     ['dist/server.js'],
     {
@@ -127,6 +128,7 @@ function startService(databaseUrl: string): Promise<Child> {
       RATE_LIMIT_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
       DATA_DIR: 'bench-data',
+      ...env,
     },
     `${SERVICE_URL}/readyz`,
   );
@@ -272,8 +274,19 @@ if (options.only === 'delete-under-load') {
     writeBenchmarkRow('BENCHMARKS.md', kind, row);
     process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
   }
+} else if (options.only === 'alerts') {
+  for (const kind of kinds) {
+    log(`\n== ${kind}: alerts ==`);
+    const database = await freshDatabase(kind);
+    const figures = await alertBench(database.url, (env) => startService(database.url, env), SERVICE_URL, INGEST_SECONDS, log);
+    const drop = 100 * (1 - figures.ingestWith100Rules / figures.ingestWithout);
+    process.stdout.write(
+      `${kind}: node.down p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms (${figures.samples} samples, goal p99 ≤ 1000 ms); ` +
+        `ingest ${figures.ingestWithout.toFixed(0)} entries/s without rules, ${figures.ingestWith100Rules.toFixed(0)} with 100 rules (${drop.toFixed(1)} % lower, goal ≤ 10 %)\n`,
+    );
+  }
 } else if (options.only !== undefined) {
-  throw new Error(`--only takes delete-under-load, not ${JSON.stringify(options.only)}`);
+  throw new Error(`--only takes delete-under-load or alerts, not ${JSON.stringify(options.only)}`);
 } else {
   const figures: StoreFigures[] = [];
   for (const kind of kinds) figures.push({ ...(await benchStore(kind)), deleteUnderLoad: await benchDeleteUnderLoad(kind) });
