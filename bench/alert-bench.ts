@@ -110,6 +110,14 @@ export async function alertBench(
   const alertBucket = buckets[BUCKETS] as string;
   const receiver = await startReceiver();
   const service = await startService({ ALERT_ALLOW_PRIVATE_TARGETS: '1' });
+  // The service's own complaints, if any, beside the figures.
+  const complaints = (chunk: Buffer): void => {
+    for (const line of chunk.toString().split('\n'))
+      if (/"level":(40|50|60)|Error/.test(line)) log(`service: ${line.slice(0, 300)}`);
+  };
+  service.process.stdout?.on('data', complaints);
+  service.process.stderr?.on('data', complaints);
+  service.process.once('exit', (code, signal) => log(`service exited: ${code ?? signal}`));
   try {
     log(`ingest without rules, ${ingestSeconds} s`);
     const without = await signedIngestLoad(serviceUrl, loadNodes, loadBuckets, ingestSeconds);
@@ -141,7 +149,9 @@ export async function alertBench(
     };
     let loading = true;
     const load = (async () => {
-      while (loading) await signedIngestLoad(serviceUrl, loadNodes, loadBuckets, 5);
+      while (loading) {
+        await signedIngestLoad(serviceUrl, loadNodes, loadBuckets, 5).catch((error: unknown) => log(`load: ${String(error)}`));
+      }
     })();
     const latencies: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
