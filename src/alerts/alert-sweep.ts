@@ -147,7 +147,7 @@ export class AlertSweep {
       const state = this.evaluator.stateOf(key);
       if (current.status === 'ONLINE' ? !state : state?.sent) continue;
       if (!state && current.since < Math.max(since, rule.createdAt)) continue;
-      void this.evaluator.enqueue(rule, key, current);
+      void this.evaluator.enqueue(rule, key, current, newest.at);
     }
   }
 
