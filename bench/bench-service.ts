@@ -10,13 +10,13 @@ export const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
 
 /**
  * The built service (`dist/server.js`) on `databaseUrl`, once it answers
- * /readyz, with the settings `npm start` uses and no rate limit.
+ * /readyz, with the settings `npm start` uses and no rate limit, and `env` over them.
  *
  * @example
  * const service = await startService(database.url);
  * try { ... } finally { await service.stop(); }
  */
-export function startService(databaseUrl: string): Promise<Child> {
+export function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<Child> {
   return startChild(
     ['dist/server.js'],
     {
@@ -27,6 +27,7 @@ export function startService(databaseUrl: string): Promise<Child> {
       // As `npm start` runs it: a log line per request (src/http/request-log.ts).
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       DATA_DIR: BENCH_DATA_DIR,
+      ...env,
     },
     `${SERVICE_URL}/readyz`,
   );

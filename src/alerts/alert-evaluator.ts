@@ -34,6 +34,8 @@ export class AlertEvaluator {
    * an OFFLINE report followed at once by an ONLINE one queues both.
    */
   private believedDown = new Set<string>();
+  /** Keys with observations chosen and not yet looked at: their belief is newer than any stored state. */
+  private readonly pending = new Map<string, number>();
   /** (bucket, node) → the newest report instant seen here: an older one is late, and about the past. */
   private readonly newest = new Map<string, number>();
   private queue: Promise<void> = Promise.resolve();
@@ -56,7 +58,9 @@ export class AlertEvaluator {
         states.set(stateKey(row), { since: row.since, status: row.status, sent: row.sent });
       }
       this.states = states;
-      this.believedDown = new Set(states.keys());
+      const believed = new Set([...states.keys()].filter((key) => !this.pending.has(key)));
+      for (const key of this.pending.keys()) if (this.believedDown.has(key)) believed.add(key);
+      this.believedDown = believed;
     });
     this.queue = reload.catch(() => undefined);
     await reload;
@@ -90,6 +94,7 @@ export class AlertEvaluator {
         const key = stateKey({ ruleId: rule.id, bucketId: report.bucketId, nodeId: report.nodeId });
         if (online) this.believedDown.delete(key);
         else this.believedDown.add(key);
+        this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
       }
       chosen.push(report);
     }
@@ -105,7 +110,11 @@ export class AlertEvaluator {
         for (const observation of batch) {
           const { bucketId, nodeId } = observation;
           for (const rule of this.scope.rulesFor(bucketId, NODE_EVENTS)) {
-            await this.look(rule, { ruleId: rule.id, bucketId, nodeId }, { status: observation.status, since: observation.at });
+            const key = { ruleId: rule.id, bucketId, nodeId };
+            await this.look(rule, key, { status: observation.status, since: observation.at });
+            const left = (this.pending.get(stateKey(key)) ?? 1) - 1;
+            if (left > 0) this.pending.set(stateKey(key), left);
+            else this.pending.delete(stateKey(key));
           }
         }
         // Looks are idempotent: a crash before this delete repeats them to no effect.
@@ -121,10 +130,19 @@ export class AlertEvaluator {
   }
 
   /** Queues one look at a (rule, bucket, node) whose status at the current instant is `current`. */
-  enqueue(rule: AlertRuleRecord, key: DownKey, current: CurrentStatus): Promise<void> {
-    if (current.status === 'ONLINE') this.believedDown.delete(stateKey(key));
-    else this.believedDown.add(stateKey(key));
-    const look = this.queue.then(() => this.look(rule, key, current));
+  /**
+   * Queues the sweep's look at a (rule, bucket, node), from its newest report
+   * at `reportAt` as the sweep read it: passed over if this instance has seen
+   * a newer report since (the sweep's read raced with ingest).
+   */
+  enqueue(rule: AlertRuleRecord, key: DownKey, current: CurrentStatus, reportAt: number): Promise<void> {
+    const series = `${key.bucketId}/${key.nodeId}`;
+    const look = this.queue.then(async () => {
+      if ((this.newest.get(series) ?? -Infinity) > reportAt || this.pending.has(stateKey(key))) return;
+      await this.look(rule, key, current);
+      if (this.states.has(stateKey(key))) this.believedDown.add(stateKey(key));
+      else this.believedDown.delete(stateKey(key));
+    });
     this.queue = look.catch((error: unknown) => {
       this.log('warn', 'alert state could not be stored', {
         ruleId: rule.id,

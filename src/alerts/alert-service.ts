@@ -50,7 +50,12 @@ export class AlertService {
     store.reports.alertFilter = (reports) => this.evaluator.select(reports);
     store.events.on('alertsObserved', this.onObserved);
     store.events.on('bucketDeleted', this.onBucketDeleted);
-    store.alertOutbox.raised = () => this.deliveries.wake();
+    const { deliveries } = this;
+    store.alertOutbox.sender = {
+      owner: deliveries.owner,
+      leaseMs: deliveries.leaseMs,
+      send: (claimed) => deliveries.sendNow(claimed),
+    };
     store.alertRules.changed = () => this.sweep.refresh();
     await this.sweep.refresh();
     // What a crash left to look at comes first: later reports are compared with the states it leaves.
@@ -65,6 +70,7 @@ export class AlertService {
     store.events.off('alertsObserved', this.onObserved);
     store.events.off('bucketDeleted', this.onBucketDeleted);
     store.alertRules.changed = async () => undefined;
+    store.alertOutbox.sender = undefined;
     await this.sweep.stop();
     await this.evaluator.idle();
     await this.deliveries.stop();

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AlertSettings } from '../config/config.js';
 import { bucketDayStats, type NodeDayEntry, type StatsSettings } from '../stats/bucket-day-stats.js';
 import { currentStatus } from '../stats/alert-transitions.js';
+import type { NodeStatus } from '../stats/node-status.js';
 import type { AlertRuleRecord } from '../store/alert-rule-store.js';
 import type { Store } from '../store/store.js';
 import { dayOf } from '../time/instant.js';
@@ -16,6 +17,8 @@ const SWEPT_AT = 'alerts_swept_at';
 // The sweep's progress is stored this often; a restart looks back this far past it, and no further.
 const SAVE_EVERY_MS = 10_000;
 const LOOK_BACK_MS = 60_000;
+// uptime.below asks the stats engine for whole days: every fifth sweep (10 s by default).
+const UPTIME_EVERY_SWEEPS = 5;
 
 /**
  * Every `sweepIntervalMs`, on the one instance that holds the sweep's lease:
@@ -34,6 +37,7 @@ export class AlertSweep {
   private timer: NodeJS.Timeout | undefined;
   private sweptAt: number | undefined;
   private savedAt = 0;
+  private uptimeAt = 0;
   private running: Promise<void> | undefined;
   private chain: Promise<void> = Promise.resolve();
   /** uptime.below keys (rule, bucket, node, day) known to be sent: not asked of the store again. */
@@ -102,10 +106,14 @@ export class AlertSweep {
       this.sweptAt = saved === undefined ? now : Number(saved);
     }
     const since = this.sweptAt - LOOK_BACK_MS;
-    for (const bucketId of buckets) {
-      const entries = await bucketDayStats(this.store.stats, bucketId, dayOf(now), now, this.stats);
-      await this.lookAtNodes(bucketId, entries, now, since);
-      await this.lookAtUptime(bucketId, entries, now);
+    const fromDay = dayOf(now - this.stats.staleAfterMs) - 1;
+    const nodeBuckets = buckets.filter((id) => this.scope.rulesFor(id, NODE_EVENTS).length > 0);
+    for (const newest of await this.store.alertOutbox.newestReports(nodeBuckets, fromDay)) this.lookAtNode(newest, now, since);
+    if (now - this.uptimeAt >= UPTIME_EVERY_SWEEPS * this.settings.sweepIntervalMs) {
+      this.uptimeAt = now;
+      for (const bucketId of buckets.filter((id) => this.scope.rulesFor(id, ['uptime.below']).length > 0)) {
+        await this.lookAtUptime(bucketId, await bucketDayStats(this.store.stats, bucketId, dayOf(now), now, this.stats), now);
+      }
     }
     await this.evaluator.idle();
     this.sweptAt = now;
@@ -127,20 +135,19 @@ export class AlertSweep {
       .filter((id) => this.scope.rulesFor(id, [...NODE_EVENTS, 'uptime.below']).length > 0);
   }
 
-  private async lookAtNodes(bucketId: string, entries: NodeDayEntry[], now: number, since: number): Promise<void> {
+  private lookAtNode(
+    newest: { bucketId: string; nodeId: string; at: number; status: NodeStatus },
+    now: number,
+    since: number,
+  ): void {
+    const { bucketId, nodeId } = newest;
+    const current = currentStatus(newest, now, this.stats.staleAfterMs);
     for (const rule of this.scope.rulesFor(bucketId, NODE_EVENTS)) {
-      for (const entry of entries) {
-        const key = { ruleId: rule.id, bucketId, nodeId: entry.nodeId };
-        // The engine says DISCONNECTED once the newest report is stale, whatever it said: then silence began at its
-        // instant + the stale time (a node that said OFFLINE before has a state already, with its own since).
-        const stale = now - entry.lastUpdated > this.stats.staleAfterMs;
-        const newest = { at: entry.lastUpdated, status: stale ? ('ONLINE' as const) : entry.nodeStatus };
-        const current = currentStatus(newest, now, this.stats.staleAfterMs);
-        const state = this.evaluator.stateOf(key);
-        if (current.status === 'ONLINE' ? !state : state?.sent) continue;
-        if (!state && current.since < Math.max(since, rule.createdAt)) continue;
-        void this.evaluator.enqueue(rule, key, current);
-      }
+      const key = { ruleId: rule.id, bucketId, nodeId };
+      const state = this.evaluator.stateOf(key);
+      if (current.status === 'ONLINE' ? !state : state?.sent) continue;
+      if (!state && current.since < Math.max(since, rule.createdAt)) continue;
+      void this.evaluator.enqueue(rule, key, current, newest.at);
     }
   }
 

@@ -46,6 +46,12 @@ export class DeliveryWorker {
     this.schedule(0);
   }
 
+  /** Sends deliveries this instance just stored leased to itself (see `AlertOutbox.sender`). */
+  sendNow(claimed: ClaimedDelivery[]): void {
+    if (this.stopped) return;
+    for (const delivery of claimed) this.track(delivery);
+  }
+
   /** Looks at the outbox now (an event was just stored). */
   wake(): void {
     if (!this.stopped) this.schedule(0);
@@ -78,18 +84,8 @@ export class DeliveryWorker {
         // A read first: taking deliveries is a write transaction, not worth starting for nothing.
         const due = await this.store.alertDeliveries.nextDueAt();
         if (due === undefined || due > Date.now()) break;
-        const claimed = await this.store.alertDeliveries.claim(this.owner, Date.now(), this.settings.timeoutMs + 5_000, room);
-        for (const delivery of claimed) {
-          const work = this.deliver(delivery)
-            .catch((error: unknown) =>
-              this.log('warn', 'alert delivery could not be recorded', { eventId: delivery.eventId, error: String(error) }),
-            )
-            .finally(() => {
-              this.inFlight.delete(work);
-              this.wake();
-            });
-          this.inFlight.add(work);
-        }
+        const claimed = await this.store.alertDeliveries.claim(this.owner, Date.now(), this.leaseMs, room);
+        for (const delivery of claimed) this.track(delivery);
         if (claimed.length === room) this.again = true;
       } while (this.again && !this.stopped);
     } catch (error) {
@@ -98,6 +94,23 @@ export class DeliveryWorker {
       this.running = false;
       if (!this.stopped) this.schedule(await this.nextLook());
     }
+  }
+
+  private track(delivery: ClaimedDelivery): void {
+    const work = this.deliver(delivery)
+      .catch((error: unknown) =>
+        this.log('warn', 'alert delivery could not be recorded', { eventId: delivery.eventId, error: String(error) }),
+      )
+      .finally(() => {
+        this.inFlight.delete(work);
+        this.wake();
+      });
+    this.inFlight.add(work);
+  }
+
+  /** How long a delivery is leased for one try: a little longer than a try may take. */
+  get leaseMs(): number {
+    return this.settings.timeoutMs + 5_000;
   }
 
   private async nextLook(): Promise<number> {

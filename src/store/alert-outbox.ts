@@ -1,7 +1,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DownState } from '../stats/alert-transitions.js';
 import type { NodeStatus } from '../stats/node-status.js';
+import type { ClaimedDelivery } from './alert-delivery-store.js';
 import type { Database } from './database-schema.js';
+import { statusFromCode } from './status-codes.js';
 
 /** Which (rule, bucket, node) a state belongs to. */
 export interface DownKey {
@@ -50,20 +52,24 @@ const whereKey = (key: DownKey) => ({ rule_id: key.ruleId, bucket_id: key.bucket
  * const raised = await outbox.apply({ kind: 'down', key, state }, event);
  */
 export class AlertOutbox {
-  /** Called after an event is committed, so that this instance delivers it at once. */
-  raised: () => void = () => undefined;
+  /**
+   * Who sends what this instance raises, at once: its deliveries are stored
+   * already leased to `owner` (unless an earlier one of their channel and
+   * order key still waits), and handed to `send` after the commit, without
+   * another transaction to take them.
+   */
+  sender: { owner: string; leaseMs: number; send: (claimed: ClaimedDelivery[]) => void } | undefined;
 
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Applies `change` and, if it applied, stores `event` with it; answers whether it applied. */
   async apply(change: AlertChange, event?: RaisedEvent): Promise<boolean> {
-    const applied = await this.db.transaction().execute(async (trx) => {
+    const applied = await this.db.transaction().execute(async (trx): Promise<ClaimedDelivery[] | false> => {
       if (!(await applyChange(trx, change))) return false;
-      if (event) await insertEvent(trx, event);
-      return true;
+      return event ? insertEvent(trx, event, this.sender) : [];
     });
-    if (applied && event && event.channelIds.length > 0) this.raised();
-    return applied;
+    if (applied && applied.length > 0) this.sender?.send(applied);
+    return applied !== false;
   }
 
   /** Every stored state of a (rule, bucket, node) that is not ONLINE. */
@@ -77,6 +83,31 @@ export class AlertOutbox {
       status: row.status as NodeStatus,
       sent: row.sent === 1,
     }));
+  }
+
+  /**
+   * The newest report of every (node, bucket) of `bucketIds` with a report
+   * on or after `fromDay`, from the daily rollups (one read for all buckets).
+   */
+  async newestReports(
+    bucketIds: readonly string[],
+    fromDay: number,
+  ): Promise<Array<{ bucketId: string; nodeId: string; at: number; status: NodeStatus }>> {
+    if (bucketIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('series as s')
+      .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
+      .select(['s.bucket_id', 's.node_id', 'r.last_at', 'r.last_status'])
+      .where('s.bucket_id', 'in', bucketIds)
+      .where('r.day', '>=', fromDay)
+      .execute();
+    const newest = new Map<string, { bucketId: string; nodeId: string; at: number; status: NodeStatus }>();
+    for (const row of rows) {
+      const key = `${row.bucket_id}/${row.node_id}`;
+      if ((newest.get(key)?.at ?? -Infinity) >= row.last_at) continue;
+      newest.set(key, { bucketId: row.bucket_id, nodeId: row.node_id, at: row.last_at, status: statusFromCode(row.last_status) });
+    }
+    return [...newest.values()];
   }
 
   /** The oldest observations not yet looked at (see `GroupBatch.observe`), in the order stored. */
@@ -189,7 +220,11 @@ async function applyChange(trx: Transaction<Database>, change: AlertChange): Pro
   }
 }
 
-async function insertEvent(trx: Transaction<Database>, event: RaisedEvent): Promise<void> {
+async function insertEvent(
+  trx: Transaction<Database>,
+  event: RaisedEvent,
+  sender: AlertOutbox['sender'],
+): Promise<ClaimedDelivery[]> {
   await trx
     .insertInto('alert_events')
     .values({
@@ -200,11 +235,23 @@ async function insertEvent(trx: Transaction<Database>, event: RaisedEvent): Prom
       created_at: event.createdAt,
     })
     .execute();
-  if (event.channelIds.length === 0) return;
-  await trx
-    .insertInto('alert_deliveries')
-    .values(
-      event.channelIds.map((channelId) => ({
+  const claimed: ClaimedDelivery[] = [];
+  for (const channelId of event.channelIds) {
+    // Leased at once unless an earlier delivery of the channel and order key waits: order comes first.
+    const waiting = sender
+      ? await trx
+          .selectFrom('alert_deliveries')
+          .select('seq')
+          .where('channel_id', '=', channelId)
+          .where('order_key', '=', event.orderKey)
+          .where('status', '=', 'pending')
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
+    const leased = sender !== undefined && waiting === undefined;
+    const row = await trx
+      .insertInto('alert_deliveries')
+      .values({
         event_id: event.id,
         channel_id: channelId,
         workspace_id: event.workspaceId,
@@ -213,10 +260,23 @@ async function insertEvent(trx: Transaction<Database>, event: RaisedEvent): Prom
         status: 'pending',
         attempts: 0,
         next_at: event.createdAt,
-        lease_until: 0,
-        lease_owner: null,
+        lease_until: leased ? event.createdAt + sender.leaseMs : 0,
+        lease_owner: leased ? sender.owner : null,
         created_at: event.createdAt,
-      })),
-    )
-    .execute();
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    if (leased) {
+      claimed.push({
+        seq: row.seq,
+        eventId: event.id,
+        eventType: event.type,
+        channelId,
+        attempts: 0,
+        createdAt: event.createdAt,
+        payload: event.payload,
+      });
+    }
+  }
+  return claimed;
 }
