@@ -14,8 +14,8 @@ import { maintenanceSpans, spansLength } from './maintenance-spans.js';
 import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
 import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
 import { closeAlerts, openAlerts } from './alerts-view.js';
-import { downloadReport, loadSla, renderPeriodPicker, type SlaShown } from './sla-panel.js';
-import { isPeriodKind, periodOf, type PeriodKind } from './sla-period.js';
+import { slaController } from './sla-controller.js';
+import { isPeriodKind } from './sla-period.js';
 import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
 import './styles.css';
 
@@ -26,7 +26,6 @@ let api: ApiClient | undefined;
 let selection: Selection = readSelection();
 let shown: { bucketId: string; answer: GetBucketRangeStatsResponse; windows: MaintenanceWindow[] } | undefined;
 let chart: uPlot | undefined;
-let sla: SlaShown | undefined;
 // The signed-in member's role in each workspace, and the buckets of the one shown (for the Alerts view).
 const roles = new Map<string, string>();
 let buckets: Array<{ id: string; name: string }> = [];
@@ -148,7 +147,7 @@ async function openBucket(): Promise<void> {
     const empty = nodes.length === 0 ? `No bridge node has reported on this bucket in the last ${count} days.` : '';
     say(page.status, [notice, empty].filter(Boolean).join(' '), 'empty');
     notice = '';
-    await Promise.all([openSla(), openDay(selection.day ?? answer.to)]);
+    await Promise.all([sla.open(), openDay(selection.day ?? answer.to)]);
   } catch (error) {
     if (mine === ticket) fail(error, page.status, 'the bucket');
   } finally {
@@ -236,50 +235,23 @@ function chooseView(view: 'alerts' | undefined): void {
   void openWorkspace();
 }
 
-/** The SLA panel of the bucket shown, for the period of the selection (this month unless the link says otherwise). */
-async function openSla(): Promise<void> {
-  if (!api || !shown) return;
-  const mine = ticket;
-  const kind: PeriodKind = isPeriodKind(selection.period) ? selection.period : 'this-month';
-  const asked: SlaShown = {
-    bucketId: shown.bucketId,
-    bucketName: page.bucket.selectedOptions[0]?.text ?? 'bucket',
-    period: periodOf(kind, today()),
-  };
-  sla = asked;
-  page.sla.section.hidden = false;
-  const current = () => mine === ticket && sla === asked;
-  say(page.sla.status, `Loading the report of ${asked.period.label}…`, 'loading');
-  page.sla.section.setAttribute('aria-busy', 'true');
-  try {
-    await loadSla(api, page.sla, asked, shown.windows, serviceNow(), current);
-    if (current()) say(page.sla.status, '');
-  } catch (error) {
-    if (current()) fail(error, page.sla.status, `the report of ${asked.period.label}`);
-  } finally {
-    if (current()) page.sla.section.removeAttribute('aria-busy');
-  }
-}
-
-function download(kind: 'csv' | 'pdf'): void {
-  if (!api || !sla) return;
-  const asked = sla;
-  say(page.sla.status, `Preparing the ${kind.toUpperCase()} of ${asked.period.label}…`, 'loading');
-  downloadReport(api, asked, kind).then(
-    () => say(page.sla.status, ''),
-    (error: unknown) => fail(error, page.sla.status, `the ${kind.toUpperCase()} report`),
-  );
-}
-
-renderPeriodPicker(page.sla.periods, isPeriodKind(selection.period) ? selection.period : 'this-month', (kind) => {
-  selection.period = kind;
-  writeSelection(selection);
-  void openSla();
+const sla = slaController({
+  api: () => api,
+  bucket: () =>
+    shown && { bucketId: shown.bucketId, bucketName: page.bucket.selectedOptions[0]?.text ?? 'bucket', windows: shown.windows },
+  ticket: () => ticket,
+  period: () => (isPeriodKind(selection.period) ? selection.period : 'this-month'),
+  choose: (kind) => {
+    selection.period = kind;
+    writeSelection(selection);
+  },
+  today,
+  now: serviceNow,
+  fail,
 });
-page.sla.downloadCsv.addEventListener('click', () => download('csv'));
+
 page.viewHealth.addEventListener('click', () => chooseView(undefined));
 page.viewAlerts.addEventListener('click', () => chooseView('alerts'));
-page.sla.downloadPdf.addEventListener('click', () => download('pdf'));
 page.signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const token = page.token.value.trim();
