@@ -10,7 +10,7 @@ export const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
 
 /**
  * The built service (`dist/server.js`) on `databaseUrl`, once it answers
- * /readyz, with the settings `npm start` uses and no rate limit.
+ * /readyz, with the settings `npm start` uses and no rate limit, and `env` over them.
  *
  * @example
  * const service = await startService(database.url);

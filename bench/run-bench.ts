@@ -24,6 +24,7 @@ import { yearReport } from './year-report.js';
 import { ensureWrk } from './wrk-load.js';
 import { scaleBench } from './scale-bench.js';
 import { writeScaleSection } from './scale-table.js';
+import { alertBench } from './alert-bench.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -31,7 +32,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
-    // One figure alone, its row put into BENCHMARKS.md as it stands: 'delete-under-load', 'ingest' or 'year-report'.
+    // One figure alone: 'delete-under-load', 'ingest' or 'year-report' (its row put into BENCHMARKS.md as it
+    // stands), or 'alerts' (printed).
     only: { type: 'string' },
     // The million-series bench alone (issue 16, item 3): npm run bench -- --scale [--series 10000,100000] [--minutes 10].
     scale: { type: 'boolean', default: false },
@@ -276,6 +278,17 @@ if (options.scale) {
       process.stdout.write(`${table}\n`);
     }
   }
+} else if (options.only === 'alerts') {
+  for (const kind of kinds) {
+    log(`\n== ${kind}: alerts ==`);
+    const database = await freshDatabase(kind);
+    const figures = await alertBench(database.url, (env) => startService(database.url, env), SERVICE_URL, INGEST_SECONDS, log);
+    const drop = 100 * (1 - figures.ingestWith100Rules / figures.ingestWithout);
+    process.stdout.write(
+      `${kind}: node.down p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms (${figures.samples} samples, goal p99 ≤ 1000 ms); ` +
+        `ingest ${figures.ingestWithout.toFixed(0)} entries/s without rules, ${figures.ingestWith100Rules.toFixed(0)} with 100 rules (${drop.toFixed(1)} % lower, goal ≤ 10 %)\n`,
+    );
+  }
 } else {
   ensureWrk(log);
   if (options.only === 'delete-under-load') {
@@ -297,7 +310,7 @@ if (options.scale) {
       process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
     }
   } else if (options.only !== undefined) {
-    throw new Error(`--only takes delete-under-load, ingest or year-report, not ${JSON.stringify(options.only)}`);
+    throw new Error(`--only takes delete-under-load, ingest, year-report or alerts, not ${JSON.stringify(options.only)}`);
   } else {
     const figures: StoreFigures[] = [];
     for (const kind of kinds) {

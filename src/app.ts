@@ -28,6 +28,10 @@ import { statsRoutes } from './http/routes/stats-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { workspaceMemberRoutes } from './http/routes/workspace-member-routes.js';
 import { workspaceRoutes } from './http/routes/workspace-routes.js';
+import { AlertService } from './alerts/alert-service.js';
+import { storeMaintenanceCover, type MaintenanceCover } from './alerts/maintenance-cover.js';
+import { alertChannelRoutes } from './http/routes/alert-channel-routes.js';
+import { alertRuleRoutes } from './http/routes/alert-rule-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
 import type { Store } from './store/store.js';
 
@@ -37,6 +41,8 @@ export interface AppOptions {
   /** The operator's bearer token (see `resolveOperatorToken`). */
   operatorToken: string;
   clock?: Clock;
+  /** Whether maintenance windows cover a node now (mutes alerts); the store's windows by default. */
+  maintenance?: MaintenanceCover;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -96,7 +102,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const stats = { staleAfterMs: config.staleAfterSeconds * 1000, nodeRetentionDays: config.nodeRetentionDays };
   const answers = new StatsAnswerCache(store.events, lookbackDays(stats));
-  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets };
+  const alerts = new AlertService({
+    store,
+    clock,
+    stats,
+    settings: config.alerts,
+    maintenance: options.maintenance ?? storeMaintenanceCover(store),
+    log: (level, message, facts) => app.log[level](facts, message),
+  });
+  await alerts.start();
+  app.addHook('onClose', () => alerts.stop());
+  const context: AppContext = { store, clock, config, stats, answers, credentials, budgets, alerts };
   for (const routes of [
     healthRoutes,
     statsRoutes,
@@ -110,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     adminUserRoutes,
     adminNodeRoutes,
     nodeRoutes,
+    alertChannelRoutes,
+    alertRuleRoutes,
     dashboardRoutes,
   ]) {
     await app.register(routes, context);

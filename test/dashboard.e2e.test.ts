@@ -18,13 +18,14 @@ import {
   type ImportedReport,
 } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
+import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const WEB = fileURLToPath(new URL('../web/', import.meta.url));
 // The README's screenshots are refreshed on demand (UPDATE_SCREENSHOTS=1);
 // an ordinary run saves its own under the temp folder and leaves the tree clean.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
   ? fileURLToPath(new URL('../docs/screenshots/', import.meta.url))
-  : join(tmpdir(), 'fbstats-dashboard-screenshots');
+  : join(tmpdir(), 'fbstats-dashboard-screenshots/');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -108,6 +109,7 @@ async function importAll(t: TestApp, reports: ImportedReport[]): Promise<void> {
 
 interface RangeEntry {
   nodeId: string;
+  p95_latency_ms: number | null;
   region: string;
   ip: string;
   host: string;
@@ -131,6 +133,7 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
   let member: { userId: string; token: string; tokenId: string };
   let workspaceId: string;
   let invoices: string;
+  let receiver: WebhookReceiver;
   const cspViolations: string[] = [];
   const foreignRequests: string[] = [];
 
@@ -188,10 +191,54 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     );
   }
 
+  /**
+   * The windows the page must shade: a weekly two-hour window of the first
+   * node since four weeks ago and a one-off window over the start of the
+   * second node's bad afternoon (both imported history), and one announced
+   * for tomorrow.
+   */
+  async function maintenanceOf(six: string[], now: number): Promise<void> {
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    const windows = [
+      {
+        bucketId: invoices,
+        nodeIds: [six[0]],
+        start: new Date(today - 28 * DAY_MS + 2 * 3_600_000).toISOString(),
+        rrule: 'FREQ=WEEKLY',
+        durationMinutes: 120,
+        reason: 'weekly kernel updates',
+      },
+      {
+        bucketId: invoices,
+        nodeIds: [six[1]],
+        start: new Date(today - 3 * DAY_MS + 12 * 3_600_000).toISOString(),
+        end: new Date(today - 3 * DAY_MS + 14 * 3_600_000).toISOString(),
+        reason: 'disk replacement',
+      },
+    ];
+    const imported = await t.call({ method: 'POST', url: '/admin/maintenance', payload: { windows } });
+    assert.equal(imported.statusCode, 201, imported.body);
+    const ahead = await t.call({
+      method: 'POST',
+      url: `/bucket/${invoices}/maintenance`,
+      token: member.token,
+      payload: {
+        start: new Date(today + DAY_MS + 3_600_000).toISOString(),
+        end: new Date(today + DAY_MS + 3 * 3_600_000).toISOString(),
+        reason: 'network switch upgrade',
+      },
+    });
+    assert.equal(ahead.statusCode, 201, ahead.body);
+  }
+
   before(async () => {
     assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
     await buildPageIfStale();
-    t = await startTestApp('sqlite', { now: new Date().toISOString(), env: { STALE_AFTER_SECONDS: '1200' } });
+    t = await startTestApp('sqlite', {
+      now: new Date().toISOString(),
+      // The Alerts view's webhook goes to a receiver on this machine.
+      env: { STALE_AFTER_SECONDS: '1200', ALERT_ALLOW_PRIVATE_TARGETS: '1' },
+    });
     // The browser lives in real time, so the service does too.
     t.clock.now = () => Date.now();
     await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -214,13 +261,16 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     for (let i = 0; i < 50; i++)
       many.push(await createNode(t, { host: `node-${String(i).padStart(2, '0')}.fleet.example`, ip: `10.1.0.${i}` }));
     await importAll(t, fleet(many, fleetBucket, now));
+    await maintenanceOf(six, now);
 
+    receiver = await WebhookReceiver.start();
     mkdirSync(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();
     await t?.close();
+    await receiver?.close();
   });
 
   // The tests below run in order and build on each other, as a user would.
@@ -326,8 +376,9 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     await page.locator('.nodes li.node').nth(5).waitFor();
     assert.equal(await page.locator('.nodes li.node').first().locator('.bar').count(), 30, '30 bars below 1200 px');
 
-    // Tab from the Refresh button into the first strip of bars: its tab stop is today.
-    await page.locator('#refresh').focus();
+    // Tab from the SLA panel's table (a scroll region, one tab stop) into the first strip of bars: its tab stop is today.
+    await page.locator('.sla-table').waitFor();
+    await page.locator('#sla-nodes').focus();
     await page.keyboard.press('Tab');
     const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.day);
     const days = await page
@@ -366,7 +417,11 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
         ),
       ),
     );
-    assert.deepEqual(table, stats.nodeStats);
+    // The stats call's fields, and the day's p95 (of the range call) beside the mean.
+    assert.deepEqual(
+      table,
+      stats.nodeStats.map((entry, i) => ({ ...entry, p95_latency_ms: range.days[0]?.nodeStats[i]?.p95_latency_ms })),
+    );
     assert.match(new URL(page.url()).hash, new RegExp(`day=${day}`));
     await page.locator('#latency-chart .uplot canvas').first().waitFor();
     const latency = await api<{ nodes: unknown[] }>('POST', `/bucket/${invoices}/latency`, { day });
@@ -445,6 +500,179 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     assert.equal(await page.locator('#dashboard').isVisible(), false);
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     await context.close();
+  });
+
+  it('shows the SLA figures of each period as the report answers them, and shades maintenance on the bars and the chart', async () => {
+    const { context, page } = await openPage(1440);
+    await page.goto(`${base}/#workspace=${workspaceId}&bucket=${invoices}`);
+    const reportOf = (from: string, to: string) =>
+      page.waitForResponse(
+        (r) => r.url() === `${base}/bucket/${invoices}/report` && r.request().postData() === JSON.stringify({ from, to }),
+      );
+    const today = new Date().toISOString().slice(0, 10);
+    const dayBefore = (day: string, n = 1) => new Date(Date.parse(`${day}T00:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
+    const lastMonthEnd = dayBefore(`${today.slice(0, 8)}01`);
+    const yearAgo = new Date(Date.parse(`${today}T00:00:00Z`));
+    yearAgo.setUTCFullYear(yearAgo.getUTCFullYear() - 1);
+    const periods: Array<[kind: string, from: string, to: string]> = [
+      ['this-month', `${today.slice(0, 8)}01`, today],
+      ['last-month', `${lastMonthEnd.slice(0, 8)}01`, lastMonthEnd],
+      ['90-days', dayBefore(today, 89), today],
+      ['12-months', new Date(yearAgo.getTime() + DAY_MS).toISOString().slice(0, 10), today],
+    ];
+    const first = reportOf(periods[0]![1], periods[0]![2]);
+    await signIn(page, member.token);
+    for (const [kind, from, to] of periods) {
+      const answered = kind === 'this-month' ? first : reportOf(from, to);
+      if (kind !== 'this-month') await page.locator(`#periods [data-period="${kind}"]`).click();
+      const report = (await (await answered).json()) as {
+        from: string;
+        to: string;
+        bucket: Record<string, unknown>;
+        nodes: Array<Record<string, unknown>>;
+      };
+      await page.waitForFunction(
+        ([f, t]) => {
+          const figures = document.querySelector<HTMLElement>('#sla-figures');
+          const busy = document.querySelector('#sla-section[aria-busy]') !== null;
+          return figures !== null && figures.dataset.from === f && figures.dataset.to === t && !busy;
+        },
+        [from, to],
+      );
+      assert.equal(await page.locator(`#periods [data-period="${kind}"]`).getAttribute('aria-pressed'), 'true');
+      const figures = await page.$$eval('#sla-figures .figure', (cards) =>
+        cards.map((c): [string, unknown] => [
+          (c as HTMLElement).dataset.field ?? '',
+          JSON.parse((c as HTMLElement).dataset.value ?? '0'),
+        ]),
+      );
+      const fields = ['perc_uptime_sla', 'perc_uptime', 'downtimeMs', 'incidents', 'maintenanceMs'];
+      assert.deepEqual(Object.fromEntries(figures), Object.fromEntries(fields.map((f) => [f, report.bucket[f]])), kind);
+      const rows = await page.$$eval('.sla-table tbody tr', (trs) =>
+        trs.map((tr) =>
+          Object.fromEntries(
+            [...tr.querySelectorAll<HTMLElement>('[data-field]')].map((cell): [string, unknown] => [
+              cell.dataset.field ?? '',
+              JSON.parse(cell.dataset.value ?? 'null') as unknown,
+            ]),
+          ),
+        ),
+      );
+      assert.equal(rows.length, report.nodes.length, kind);
+      for (const [i, row] of rows.entries()) {
+        for (const [field, value] of Object.entries(row)) assert.deepEqual(value, report.nodes[i]?.[field], `${kind} ${field}`);
+      }
+      if (kind === 'last-month') {
+        // A closed period: any caller gets the very same answer.
+        assert.deepEqual(await api('POST', `/bucket/${invoices}/report`, { from, to }), report);
+      }
+      if (kind === 'this-month') {
+        const incidents = await api<{ incidents: unknown[] }>('POST', `/bucket/${invoices}/incidents`, { from, to });
+        assert.equal(await page.locator('#incident-timeline .timeline-track .incident').count(), incidents.incidents.length);
+        assert.ok(incidents.incidents.length > 0);
+      }
+    }
+
+    // The 90 days: maintenance on the first node's weekly days and on the second node's bad afternoon, nowhere else.
+    await page.locator('#periods [data-period="90-days"]').click();
+    const shaded = await page.$$eval('.nodes li.node', (rows) =>
+      rows.map((row) =>
+        [...row.querySelectorAll<HTMLElement>('.bar.maintenance')].map((b) => [b.dataset.day, Number(b.dataset.maintenanceMs)]),
+      ),
+    );
+    const weekly = [28, 21, 14, 7, 0].map((n) => [dayBefore(today, n), 7_200_000]);
+    assert.deepEqual(shaded, [weekly, [[dayBefore(today, 3), 7_200_000]], [], [], [], []]);
+    await page
+      .locator('.nodes li.node')
+      .nth(1)
+      .locator(`.bar[data-day="${dayBefore(today, 3)}"]`)
+      .click();
+    await page.locator('#latency-chart[data-maintenance-spans="1"] .uplot canvas').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.locator('#periods [data-period="this-month"]').click();
+    await page.waitForFunction(() => !document.querySelector('#sla-section[aria-busy]'));
+    await page.locator('#status').waitFor({ state: 'hidden' });
+    await page.locator('#sla-section').screenshot({ path: `${SCREENSHOTS}sla.png` });
+    await context.close();
+
+    const narrow = await openPage(375, 812);
+    await narrow.page.goto(`${base}/#workspace=${workspaceId}&bucket=${invoices}&period=last-month`);
+    await signIn(narrow.page, member.token);
+    await narrow.page.locator('.sla-table tbody tr').first().waitFor();
+    const width = await narrow.page.evaluate(() => document.scrollingElement?.scrollWidth);
+    assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    await narrow.page.locator('#sla-section').screenshot({ path: `${SCREENSHOTS}sla-375.png` });
+    await narrow.context.close();
+  });
+
+  it('the Alerts view adds a webhook channel (secret shown once) and a rule, sends a test and shows it delivered', async () => {
+    const { context, page } = await openPage(1440, 1000);
+    await page.goto(`${base}/#workspace=${workspaceId}&view=alerts`);
+    await signIn(page, member.token);
+    await page.locator('#channels', { hasText: 'No channel yet' }).waitFor();
+    assert.equal(await page.locator('#view-alerts').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.locator('#bucket-label').isVisible(), false);
+    assert.equal(await page.locator('#alerts-role').isVisible(), false, 'an ADMIN is told nothing');
+
+    await page.locator('#channel-name').fill('On-call webhook');
+    await page.locator('#channel-kind').selectOption('webhook');
+    await page.locator('#channel-target').fill(receiver.url);
+    await page.locator('#channel-add').click();
+    await page.locator('#secret-once').waitFor();
+    const secret = (await page.locator('#secret-value').textContent()) ?? '';
+    assert.match(secret, /^whsec_/);
+    receiver.secret = secret;
+    const row = page.locator('#channels tr[data-channel-id]');
+    await row.waitFor();
+    const channelId = (await row.getAttribute('data-channel-id')) ?? '';
+
+    await page.locator('#rule-name').fill('Nodes down and up');
+    await page.locator(`#rule-channels input[value="${channelId}"]`).check();
+    await page.locator(`#rule-buckets input[value="${invoices}"]`).check();
+    await page.locator('#rule-for').fill('60');
+    await page.locator('#rule-add').click();
+    await page.locator('#rules tr[data-rule-id]').waitFor();
+    const { rules } = await api<{ rules: Array<Record<string, unknown>> }>('GET', `/workspace/${workspaceId}/alerts/rules`);
+    assert.deepEqual(
+      rules.map((r) => [r.name, r.events, r.bucketIds, r.channelIds, r.forSeconds, r.uptimeBelow]),
+      [['Nodes down and up', ['node.down', 'node.up'], [invoices], [channelId], 60, null]],
+    );
+    assert.match((await page.locator('#rules tr[data-rule-id]').textContent()) ?? '', /invoices.*On-call webhook.*60 s/);
+
+    for (let i = 0; i < 2; i++) await row.locator('[data-action="test"]').click();
+    const arrived = await receiver.waitFor(2);
+    assert.deepEqual(
+      arrived.map((w) => w.body.type),
+      ['test', 'test'],
+    );
+    await page.locator('#deliveries tr[data-status="delivered"]').nth(1).waitFor({ timeout: 15_000 });
+    const shown = await page.$$eval('#deliveries tr[data-event-id]', (trs) => trs.map((tr) => tr.getAttribute('data-event-id')));
+    assert.deepEqual(new Set(shown), new Set(arrived.map((w) => w.id)));
+    await page.locator('#secret-done').click();
+    await page.mouse.move(0, 0);
+    await page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts.png` });
+    await context.close();
+
+    // A READ member sees the same, with every change disabled and why.
+    const readOnly = await createMember(t, 'grace@example.com');
+    const added = await t.call({
+      method: 'POST',
+      url: `/workspace/${workspaceId}/users`,
+      payload: { userId: readOnly.userId, role: 'READ' },
+    });
+    assert.equal(added.statusCode, 200, added.body);
+    const narrow = await openPage(375, 812);
+    await narrow.page.goto(`${base}/#workspace=${workspaceId}&view=alerts`);
+    await signIn(narrow.page, readOnly.token);
+    await narrow.page.locator('#deliveries tr[data-status="delivered"]').first().waitFor();
+    await narrow.page.locator('#alerts-role', { hasText: 'You are READ in this workspace' }).waitFor();
+    assert.equal(await narrow.page.locator('#channels [data-action="test"]').isDisabled(), true);
+    assert.match((await narrow.page.locator('#channels [data-action="test"]').getAttribute('title')) ?? '', /Only ADMIN members/);
+    assert.equal(await narrow.page.locator('#channel-add').isDisabled(), true);
+    const width = await narrow.page.evaluate(() => document.scrollingElement?.scrollWidth);
+    assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    await narrow.page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts-375.png` });
+    await narrow.context.close();
   });
 
   it('broke no rule of the Content-Security-Policy and loaded nothing from elsewhere', () => {

@@ -66,6 +66,9 @@ describe('the demo (npm run demo)', () => {
           historyDays: 3,
           historyStepMs: 60_000,
           liveIntervalMs: 1_000,
+          // The flapping node's first live flap once the fleet is live; a hold-down of 2 live reports.
+          firstFlapInMs: 20_000,
+          alertForSeconds: 2,
         });
       });
       after(async () => {
@@ -142,6 +145,30 @@ describe('the demo (npm run demo)', () => {
         );
         assert.equal(windows[1]?.start.slice(0, 10), day(-1));
         assert.equal(Math.round((Date.parse(day(1)) - Date.parse(windows[0]?.start.slice(0, 10) ?? '')) / DAY_MS) % 7, 0);
+      });
+
+      it("alerts: the flapping node's flap reaches the demo's receiver as a verified node.down, and is listed delivered", async () => {
+        const isFlap = (a: { type: string; data: Record<string, unknown> }) => a.type === 'node.down' && a.data.host === FLAPPING;
+        for (let waited = 0; waited < 60_000 && !demo.alerts.received.some(isFlap); waited += 250) await delay(250);
+        const down = demo.alerts.received.find(isFlap);
+        assert.ok(down, `no node.down of ${FLAPPING}: ${JSON.stringify(demo.alerts.received)}`);
+        assert.equal(down.data.region, 'westeurope');
+        assert.equal(down.data.bucketId, demo.buckets[0]?.id);
+        assert.equal(down.data.status, 'OFFLINE');
+        assert.equal(demo.alerts.refused, 0, 'every webhook verified');
+        const headers = { authorization: `Bearer ${demo.token}` };
+        let listed: Array<{ eventId: string; status: string; channelId: string }> = [];
+        for (let i = 0; i < 40 && !listed.some((d) => d.eventId === down.id && d.status === 'delivered'); i++) {
+          const response = await fetch(`${demo.url}/workspace/${demo.workspaceId}/alerts/deliveries?eventType=node.down`, {
+            headers,
+          });
+          listed = ((await response.json()) as { deliveries: typeof listed }).deliveries;
+          await delay(250);
+        }
+        assert.ok(
+          listed.some((d) => d.eventId === down.id && d.status === 'delivered' && d.channelId === demo.alerts.channelId),
+          JSON.stringify(listed),
+        );
       });
 
       it('live: every node keeps sending signed reports, so last_updated moves', async () => {

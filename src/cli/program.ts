@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { serviceOptions, type CommandContext } from './command-context.js';
 import { registerAgentCommands } from './commands/agent-command.js';
+import { registerAlertCommands } from './commands/alert-command.js';
 import { registerBackupCommand } from './commands/backup-command.js';
 import { registerBucketCommands } from './commands/bucket-command.js';
 import { registerImportCommand } from './commands/import-command.js';
@@ -44,6 +45,7 @@ export function buildProgram(context: CommandContext): Command {
   registerNodeCommands(program, context);
   registerStatsCommand(program, context);
   registerReportCommands(program, context);
+  registerAlertCommands(program, context);
   registerImportCommand(program, context);
   registerAgentCommands(program, context);
   registerBackupCommand(program, context);

@@ -17,6 +17,28 @@ export interface Config {
   /** 0 turns rate limits off. */
   rateLimitPerMinute: number;
   logLevel: string;
+  alerts: AlertSettings;
+}
+
+/** How alerts are raised and delivered (spec/alerts.md); the timings are settings so that tests can shorten them. */
+export interface AlertSettings {
+  /** `ALERT_ALLOW_PRIVATE_TARGETS=1`: channel URLs may point at loopback, private or link-local addresses. */
+  allowPrivateTargets: boolean;
+  /** `SMTP_URL`, e.g. `smtp://mail.example.com:587`; null: email channels are refused. */
+  smtpUrl: string | null;
+  /** `SMTP_FROM`: the sender of alert emails. */
+  smtpFrom: string;
+  /** `DASHBOARD_URL`: the dashboard's address, for the links in alerts. */
+  dashboardUrl: string;
+  /** `ALERT_TIMEOUT_MS`: how long one try may take (10 s). */
+  timeoutMs: number;
+  /** `ALERT_RETRY_BASE_MS` and `ALERT_RETRY_MAX_MS`: the backoff between tries, 10 s doubling up to 1 h, with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** `ALERT_GIVE_UP_MS`: after this long since the event, a delivery is given up (24 h). */
+  giveUpAfterMs: number;
+  /** `ALERT_SWEEP_MS`: how often silent nodes and hold-downs are looked at (2 s; a silent node is noticed within 10 s). */
+  sweepIntervalMs: number;
 }
 
 /** The variables the service reads, as strings (or unset). */
@@ -32,6 +54,15 @@ export interface Env {
   RAW_RETENTION_DAYS?: string | undefined;
   RATE_LIMIT_PER_MINUTE?: string | undefined;
   LOG_LEVEL?: string | undefined;
+  ALERT_ALLOW_PRIVATE_TARGETS?: string | undefined;
+  SMTP_URL?: string | undefined;
+  SMTP_FROM?: string | undefined;
+  DASHBOARD_URL?: string | undefined;
+  ALERT_TIMEOUT_MS?: string | undefined;
+  ALERT_RETRY_BASE_MS?: string | undefined;
+  ALERT_RETRY_MAX_MS?: string | undefined;
+  ALERT_GIVE_UP_MS?: string | undefined;
+  ALERT_SWEEP_MS?: string | undefined;
 }
 
 /** A setting that cannot be used; its message names the variable and what it needs. */
@@ -51,6 +82,15 @@ const NAMES: Array<keyof Env> = [
   'RAW_RETENTION_DAYS',
   'RATE_LIMIT_PER_MINUTE',
   'LOG_LEVEL',
+  'ALERT_ALLOW_PRIVATE_TARGETS',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'DASHBOARD_URL',
+  'ALERT_TIMEOUT_MS',
+  'ALERT_RETRY_BASE_MS',
+  'ALERT_RETRY_MAX_MS',
+  'ALERT_GIVE_UP_MS',
+  'ALERT_SWEEP_MS',
 ];
 
 /** Picks the service's variables out of an environment (by default the process's). */
@@ -115,6 +155,30 @@ export function envToConfig(env: Env): Config {
     rawRetentionDays: integer(env, 'RAW_RETENTION_DAYS', 0, 0, 36_500),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
     logLevel,
+    alerts: alertSettings(env),
+  };
+}
+
+function alertSettings(env: Env): AlertSettings {
+  const allow = env.ALERT_ALLOW_PRIVATE_TARGETS ?? '0';
+  if (allow !== '0' && allow !== '1') throw new ConfigError('ALERT_ALLOW_PRIVATE_TARGETS must be 0 or 1');
+  const smtpUrl = env.SMTP_URL ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL must be smtp://host[:port] or smtps://host[:port]');
+  }
+  const dashboardUrl = env.DASHBOARD_URL ?? 'http://127.0.0.1:3000/';
+  if (!/^https?:\/\/[^/]+/.test(dashboardUrl)) throw new ConfigError('DASHBOARD_URL must be an http or https URL');
+  const retryBaseMs = integer(env, 'ALERT_RETRY_BASE_MS', 10_000, 1, 3_600_000);
+  return {
+    allowPrivateTargets: allow === '1',
+    smtpUrl,
+    smtpFrom: env.SMTP_FROM ?? 'alerts@flashback.invalid',
+    dashboardUrl: dashboardUrl.endsWith('/') ? dashboardUrl : `${dashboardUrl}/`,
+    timeoutMs: integer(env, 'ALERT_TIMEOUT_MS', 10_000, 1, 600_000),
+    retryBaseMs,
+    retryMaxMs: integer(env, 'ALERT_RETRY_MAX_MS', 3_600_000, retryBaseMs, 86_400_000),
+    giveUpAfterMs: integer(env, 'ALERT_GIVE_UP_MS', 86_400_000, 1, 30 * 86_400_000),
+    sweepIntervalMs: integer(env, 'ALERT_SWEEP_MS', 2_000, 10, 10_000),
   };
 }
 

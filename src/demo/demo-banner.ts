@@ -13,10 +13,17 @@ export interface BannerSettings {
 const hours = (hour: number): string =>
   `${String(Math.floor(hour)).padStart(2, '0')}:${String((hour % 1) * 60).padStart(2, '0')}`;
 
-function story(node: DemoNode, upgradeAt: number): string {
+/** The first flap that begins from now on. */
+function nextFlap(anchor: number): number {
+  const cycleMs = (FLAP_CYCLE.offlineMinutes + FLAP_CYCLE.onlineMinutes) * 60_000;
+  const now = Date.now();
+  return anchor >= now ? anchor : anchor + Math.ceil((now - anchor) / cycleMs) * cycleMs;
+}
+
+function story(node: DemoNode, upgradeAt: number, flapAnchor: number): string {
   switch (node.trait) {
     case 'flapping':
-      return `flaps (${FLAP_CYCLE.offlineMinutes} min OFFLINE every ${FLAP_CYCLE.offlineMinutes + FLAP_CYCLE.onlineMinutes} min) today, live, and every third day from yesterday back`;
+      return `flaps (${FLAP_CYCLE.offlineMinutes} min OFFLINE every ${FLAP_CYCLE.offlineMinutes + FLAP_CYCLE.onlineMinutes} min) today, live (next at ${formatInstant(nextFlap(flapAnchor))}: node.down and node.up alerts), and every third day from yesterday back`;
     case 'outages':
       return `was down ${hours(OUTAGE_HOURS.from)}–${hours(OUTAGE_HOURS.to)} UTC yesterday and every 7 days before`;
     case 'upgraded':
@@ -60,7 +67,7 @@ export function formatDemoBanner(demo: DemoHandle, settings: BannerSettings, now
   const [name, host, ip] = [width((n) => n.name), width((n) => n.host), width((n) => n.ip)];
   const fleet = demo.nodes.map(
     (node) =>
-      `  ${node.name.padEnd(name)}  ${node.host.padEnd(host)}  ${node.ip.padEnd(ip)}  ${currentVersion(node).padEnd(6)}  ${story(node, demo.timeline.upgradeAt)}`,
+      `  ${node.name.padEnd(name)}  ${node.host.padEnd(host)}  ${node.ip.padEnd(ip)}  ${currentVersion(node).padEnd(6)}  ${story(node, demo.timeline.upgradeAt, demo.timeline.flapAnchor)}`,
   );
   const buckets = demo.buckets.map((bucket) => `${bucket.name} ${bucket.id}`).join(', ');
   return [
@@ -74,6 +81,8 @@ export function formatDemoBanner(demo: DemoHandle, settings: BannerSettings, now
     `  Token            ${demo.token}`,
     `  Buckets          ${buckets}`,
     `  Operator token   ${demo.operatorTokenSource}`,
+    `  Webhook receiver ${demo.alerts.receiverUrl} (verifies each alert with standardwebhooks and prints it here)`,
+    `  Alerts view      ${demo.url}/#workspace=${demo.workspaceId}&view=alerts`,
     '',
     'The fleet:',
     ...fleet,

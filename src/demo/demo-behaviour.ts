@@ -9,6 +9,8 @@ export interface DemoTimeline {
   anchorDay: number;
   /** When the `upgraded` node moved to the new version (and got faster). */
   upgradeAt: number;
+  /** An instant at which a flap begins: the flapping node's cycle counts from it, so that the first live flap comes soon. */
+  flapAnchor: number;
 }
 
 /**
@@ -52,9 +54,10 @@ export function isOutageDay(daysAgo: number): boolean {
   return daysAgo >= 1 && daysAgo % 7 === 1;
 }
 
-function isFlappingOffline(at: number): boolean {
-  const minuteOfDay = Math.floor((at % DAY_MS) / MINUTE_MS);
-  return minuteOfDay % (FLAP_CYCLE.offlineMinutes + FLAP_CYCLE.onlineMinutes) < FLAP_CYCLE.offlineMinutes;
+function isFlappingOffline(at: number, anchor: number): boolean {
+  const cycleMs = (FLAP_CYCLE.offlineMinutes + FLAP_CYCLE.onlineMinutes) * MINUTE_MS;
+  const intoCycle = (((at - anchor) % cycleMs) + cycleMs) % cycleMs;
+  return intoCycle < FLAP_CYCLE.offlineMinutes * MINUTE_MS;
 }
 
 function isInOutage(at: number): boolean {
@@ -96,7 +99,7 @@ export function observe(
   const daysAgo = timeline.anchorDay - dayOf(at);
   if (node.trait === 'outages' && isOutageDay(daysAgo) && isInOutage(at)) return null;
   const offline =
-    (node.trait === 'flapping' && isFlappingDay(daysAgo) && isFlappingOffline(at)) ||
+    (node.trait === 'flapping' && isFlappingDay(daysAgo) && isFlappingOffline(at, timeline.flapAnchor)) ||
     unitNoise(nodeIndex, bucketIndex, Math.floor(at / 1000), 1) < node.blipRate;
   if (offline) return { status: 'OFFLINE', latencyMs: null };
   return { status: 'ONLINE', latencyMs: latencyAt(node, nodeIndex, bucketIndex, at, timeline) };
@@ -105,13 +108,15 @@ export function observe(
 /**
  * The timeline of a demo started at `now` with `historyDays` of history:
  * the upgrade falls at 10:30 UTC halfway through the history (yesterday
- * for a 3-day history, 15 days ago for 30 days).
+ * for a 3-day history, 15 days ago for 30 days), and the flapping node's
+ * next flap begins `firstFlapInMs` after `now` (once the history is in and
+ * the fleet is live, so that its alerts are seen a minute or two after the start).
  *
  * @example
  * demoTimeline(Date.now(), 30).upgradeAt // 10:30 UTC, 15 days ago
  */
-export function demoTimeline(now: number, historyDays: number): DemoTimeline {
+export function demoTimeline(now: number, historyDays: number, firstFlapInMs = 60_000): DemoTimeline {
   const anchorDay = dayOf(now);
   const upgradeDay = anchorDay - Math.max(1, Math.floor(historyDays / 2));
-  return { anchorDay, upgradeAt: upgradeDay * DAY_MS + 10.5 * HOUR_MS };
+  return { anchorDay, upgradeAt: upgradeDay * DAY_MS + 10.5 * HOUR_MS, flapAnchor: now + firstFlapInMs };
 }

@@ -11,6 +11,7 @@ import { openStore, type Store } from '../store/store.js';
 import { demoTimeline, type DemoTimeline } from './demo-behaviour.js';
 import { importHistory, importUpgrade, type HistoryResult } from './demo-history.js';
 import { startLiveFleet, type LiveFleet } from './demo-live.js';
+import { startDemoAlerts, type DemoAlerts } from './demo-alerts.js';
 import { addDemoMaintenance } from './demo-maintenance.js';
 import { createDemoAccount, type DemoAccount } from './demo-setup.js';
 
@@ -29,6 +30,10 @@ export interface DemoOptions {
   historyStepMs: number;
   /** Between two live reports of one node. */
   liveIntervalMs: number;
+  /** The demo rule's hold-down before node.down (default 60 s: a flap of minutes alerts, one lost report does not). */
+  alertForSeconds?: number;
+  /** When the flapping node's first live flap begins, from the start (default 60 s). */
+  firstFlapInMs?: number;
   /** The service's log level (Fastify); default `warn`, so the console shows the demo's lines. */
   logLevel?: string;
   /** The demo's progress lines. */
@@ -45,6 +50,8 @@ export interface DemoHandle extends DemoAccount {
   operatorTokenSource: string;
   timeline: DemoTimeline;
   history: HistoryResult;
+  /** The local webhook receiver and the channel and rule that feed it. */
+  alerts: DemoAlerts;
   /** Stops the live senders, then closes the service and the store. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -90,10 +97,16 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     HOST: options.host,
     LOG_LEVEL: options.logLevel ?? 'warn',
     ...(options.adminToken && { FLASHBACK_ADMIN_TOKEN: options.adminToken }),
+    // The demo's webhook receiver listens on the loopback, which alerts.md refuses unless told otherwise.
+    ALERT_ALLOW_PRIVATE_TARGETS: '1',
+    ...(options.port !== 0 && {
+      DASHBOARD_URL: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}/`,
+    }),
   });
   const store: Store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
   let app: FastifyInstance | undefined;
   let live: LiveFleet | undefined;
+  let alerts: DemoAlerts | undefined;
   let stopped: Promise<void> | undefined;
   let closing = false;
   const stop = (): Promise<void> =>
@@ -102,6 +115,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       closing = true;
       await app?.close();
       await store.close();
+      await alerts?.close();
     })());
 
   try {
@@ -116,7 +130,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     });
     await app.listen({ port: config.port, host: config.host });
     const url = baseUrlOf(app, config.host);
-    const timeline = demoTimeline(Date.now(), options.historyDays);
+    const timeline = demoTimeline(Date.now(), options.historyDays, options.firstFlapInMs);
     options.signal?.throwIfAborted();
 
     const account = await createDemoAccount(url, operatorToken, Date.now());
@@ -137,6 +151,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
     });
     log(`history: ${history.reports} reports imported in ${(history.elapsedMs / 1000).toFixed(1)} s`);
     await addDemoMaintenance(url, operatorToken, account, timeline, options.historyDays);
+    alerts = await startDemoAlerts(url, account, options.alertForSeconds ?? 60, log);
     options.signal?.throwIfAborted();
 
     live = await startLiveFleet({
@@ -149,7 +164,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       log,
     });
     const operatorTokenSource = config.adminToken === null ? join(config.dataDir, 'operator-token') : 'FLASHBACK_ADMIN_TOKEN';
-    return { ...account, url, operatorTokenSource, timeline, history, stop };
+    return { ...account, url, operatorTokenSource, timeline, history, alerts, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,3 +1,4 @@
+import type { AlertService } from '../alerts/alert-service.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { StatsSettings } from '../stats/bucket-day-stats.js';
@@ -17,4 +18,6 @@ export interface AppContext {
   credentials: CredentialLookups;
   /** Told when a signed node request's signature holds. */
   budgets: CallerBudgets;
+  /** Alerts: raised from reports and sweeps, delivered from the outbox. */
+  alerts: AlertService;
 }

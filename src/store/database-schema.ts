@@ -132,6 +132,105 @@ export interface SettingTable {
   value: string;
 }
 
+/** A place alerts go (migration 008). */
+export interface AlertChannelTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: string;
+  /** The URL, or the email address. */
+  target: string;
+  /** A webhook's signing secret (`whsec_...`). */
+  secret: string | null;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+}
+
+/** Which events go to which channels; the lists are JSON arrays. */
+export interface AlertRuleTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  events: string;
+  bucket_ids: string;
+  channel_ids: string;
+  for_seconds: number;
+  uptime_below: number | null;
+  created_at: number;
+}
+
+/** A (rule, bucket, node) that is not ONLINE: since when, and whether its node.down went out. */
+export interface AlertDownStateTable {
+  rule_id: string;
+  bucket_id: string;
+  node_id: string;
+  since: number;
+  status: string;
+  sent: number;
+}
+
+export interface AlertUptimeSentTable {
+  rule_id: string;
+  bucket_id: string;
+  node_id: string;
+  day: number;
+}
+
+/** A raised event: its payload is the JSON body a webhook receives. */
+export interface AlertEventTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  payload: string;
+  created_at: number;
+}
+
+/** One (event, channel) to deliver: the outbox. */
+export interface AlertDeliveryTable {
+  seq: Generated<number>;
+  event_id: string;
+  channel_id: string;
+  workspace_id: string;
+  event_type: string;
+  order_key: string;
+  status: string;
+  attempts: number;
+  next_at: number;
+  lease_until: number;
+  lease_owner: string | null;
+  created_at: number;
+}
+
+/** One try of a delivery. */
+export interface AlertAttemptTable {
+  event_id: string;
+  channel_id: string;
+  workspace_id: string;
+  event_type: string;
+  attempt: number;
+  attempted_at: number;
+  status: string;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** A committed report that changed a node's status for an alert rule, not yet looked at. */
+export interface AlertObservationTable {
+  seq: Generated<number>;
+  bucket_id: string;
+  node_id: string;
+  at: number;
+  status: string;
+}
+
+export interface AlertLeaseTable {
+  name: string;
+  holder: string;
+  until: number;
+}
+
 export interface Database {
   users: UserTable;
   tokens: TokenTable;
@@ -150,4 +249,13 @@ export interface Database {
   deleted_series: DeletedSeriesTable;
   maintenance_versions: MaintenanceVersionTable;
   settings: SettingTable;
+  alert_channels: AlertChannelTable;
+  alert_rules: AlertRuleTable;
+  alert_down_states: AlertDownStateTable;
+  alert_uptime_sent: AlertUptimeSentTable;
+  alert_events: AlertEventTable;
+  alert_deliveries: AlertDeliveryTable;
+  alert_attempts: AlertAttemptTable;
+  alert_leases: AlertLeaseTable;
+  alert_observations: AlertObservationTable;
 }

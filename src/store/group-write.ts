@@ -8,6 +8,8 @@ export interface GroupBatch {
   guard: ReplayGuard | undefined;
   /** Every report or none (an import): a report whose bucket is gone refuses the whole batch. */
   allOrNothing?: boolean;
+  /** Reports of the batch that alert rules must look at: stored as alert observations if they are stored. */
+  observe?: readonly NewReport[];
 }
 
 /** What one group commit did, for settling each batch (plain data: it may come from another thread). */
@@ -77,6 +79,12 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
   unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
   const writer = new ReportWriter(ops, staleAfterMs);
   const inserted = unique.length > 0 ? await writer.write(unique) : [];
+  const observed = group.flatMap((batch, index) => (replayed.has(index) || refused.has(index) ? [] : (batch.observe ?? [])));
+  if (observed.length > 0) {
+    // In this transaction: a report acknowledged is never without its observation, nor the other way round.
+    const stored = new Set(inserted.map(reportKey));
+    await ops.insertAlertObservations(observed.filter((r) => stored.has(reportKey(r))));
+  }
   return { replayed, refused, goneBuckets, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
 }
 

@@ -88,6 +88,16 @@ export class KyselyWriteOps implements WriteOps {
     await this.trx.updateTable('series').set({ first_at: firstAt }).where('id', '=', seriesId).execute();
   }
 
+  async insertAlertObservations(
+    reports: ReadonlyArray<{ bucketId: string; nodeId: string; at: number; status: string }>,
+  ): Promise<void> {
+    if (reports.length === 0) return;
+    await this.trx
+      .insertInto('alert_observations')
+      .values(reports.map((r) => ({ bucket_id: r.bucketId, node_id: r.nodeId, at: r.at, status: r.status })))
+      .execute();
+  }
+
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
     if (reports.length === 0) return [];
     const { rows } = await sql<{ series_id: number; at: number; status: number; latency_ms: number | null }>`

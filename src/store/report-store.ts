@@ -41,6 +41,11 @@ export class ReportStore {
   private readonly pending: PendingBatch[] = [];
   private readonly busyNodes = new Map<string, number>();
   private inFlight = 0;
+  /**
+   * Picks the reports of a batch that alert rules must look at (set by the
+   * alerts; none by default). Runs on the ingest path: it must be cheap.
+   */
+  alertFilter: (reports: readonly NewReport[]) => NewReport[] = () => [];
 
   constructor(
     private readonly commit: GroupCommitter,
@@ -62,7 +67,8 @@ export class ReportStore {
    */
   ingest(reports: readonly NewReport[], guard?: ReplayGuard): Promise<IngestResult> {
     if (reports.length === 0 && !guard) return Promise.resolve({ accepted: 0, duplicates: 0, bucketGone: [] });
-    return this.enqueue({ reports, guard });
+    const observe = this.alertFilter(reports);
+    return this.enqueue({ reports, guard, ...(observe.length > 0 && { observe }) });
   }
 
   /**
@@ -140,7 +146,7 @@ export class ReportStore {
 
   /** Commits several batches in one transaction, then settles each with its own counts (earlier batches win repeats). */
   private async commitGroup(group: PendingBatch[]): Promise<void> {
-    const batches = group.map(({ reports, guard, allOrNothing }) => ({ reports, guard, allOrNothing }));
+    const batches = group.map(({ reports, guard, allOrNothing, observe }) => ({ reports, guard, allOrNothing, observe }));
     const written = await withRetryOnConflict(() => this.commit(batches));
     const { replayed, refused, goneBuckets, owner, inserted, timelineMoved } = written;
     const accepted = group.map(() => 0);
@@ -158,6 +164,7 @@ export class ReportStore {
       (sum, batch, i) => sum + (replayed.has(i) || refused.has(i) ? 0 : batch.reports.length - (gone[i]?.length ?? 0)),
       0,
     );
+    if (batches.some((batch) => batch.observe)) this.events.emit('alertsObserved');
     this.events.emit('ingested', inserted.length, received - inserted.length);
     group.forEach((batch, i) => {
       const bucketGone = gone[i] ?? [];

@@ -11,6 +11,8 @@ export interface StoreEventMap {
    * of its timeline on every later day.
    */
   reports: [bucketId: string, days: readonly number[] | 'all'];
+  /** Reports that alert rules must look at were committed (`alert_observations`). */
+  alertsObserved: [];
   /** An ingest transaction committed: how many reports it stored, and how many were repeats. */
   ingested: [stored: number, duplicates: number];
   /** A node's profile changed (creation or re-registration). */

@@ -7,6 +7,9 @@ import { openPostgresDatabase } from './postgres/postgres-database.js';
 import { ReportPartitions } from './postgres/report-partitions.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
 import { SqliteStoreLock } from './sqlite/store-lock.js';
+import { AlertDeliveryStore } from './alert-delivery-store.js';
+import { AlertOutbox } from './alert-outbox.js';
+import { AlertRuleStore } from './alert-rule-store.js';
 import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
 import { MaintenanceStore } from './maintenance-store.js';
@@ -35,6 +38,12 @@ export interface Store {
   nodes: NodeStore;
   reports: ReportStore;
   stats: StatsStore;
+  /** Alert channels and rules (spec/alerts.md). */
+  alertRules: AlertRuleStore;
+  /** Alert states and the outbox of raised events. */
+  alertOutbox: AlertOutbox;
+  /** The outbox's deliveries and their tries. */
+  alertDeliveries: AlertDeliveryStore;
   /** Maintenance windows of buckets, with every past version. */
   maintenance: MaintenanceStore;
   /** Told after each committed change, for caches of derived answers. */
@@ -143,6 +152,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     nodes,
     reports: new ReportStore(commit.write, events),
     stats: new StatsStore(db, nodes, events),
+    alertRules: new AlertRuleStore(db),
+    alertOutbox: new AlertOutbox(db),
+    alertDeliveries: new AlertDeliveryStore(db),
     maintenance: new MaintenanceStore(db),
     events,
     ping: async () => {

@@ -58,6 +58,10 @@ export interface WriteOps {
   /** Every stored report of one series on one UTC day. */
   dayReports(key: SeriesDayKey): Promise<Report[]>;
   saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void>;
+  /** Stores reports that alert rules must look at (`alert_observations`, migration 008). */
+  insertAlertObservations(
+    reports: ReadonlyArray<{ bucketId: string; nodeId: string; at: number; status: string }>,
+  ): Promise<void>;
 }
 
 export const seriesDayKey = (key: SeriesDayKey): string => `${key.seriesId}/${key.day}`;

@@ -44,8 +44,17 @@ export function wireBars(container: HTMLElement, tooltip: HTMLElement, onChoose:
   container.addEventListener('focusin', show);
   container.addEventListener('mouseout', hide);
   container.addEventListener('focusout', hide);
-  // A tooltip left where a bar used to be would point at nothing.
-  window.addEventListener('scroll', () => hideTooltip(tooltip), { passive: true });
+  // A tooltip left where a bar used to be would point at nothing: it follows the focused bar (focusing one
+  // below the fold scrolls the page to it), or goes.
+  window.addEventListener(
+    'scroll',
+    () => {
+      const focused = barOf(document.activeElement);
+      if (focused && container.contains(focused)) showTooltip(tooltip, focused);
+      else hideTooltip(tooltip);
+    },
+    { passive: true },
+  );
 }
 
 function neighbour(bar: HTMLButtonElement, key: string): HTMLButtonElement | undefined {

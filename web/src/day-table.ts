@@ -1,14 +1,15 @@
 import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
-import { el, instantText, statusClass } from './format.js';
+import { el, instantText, quantileMillis, statusClass } from './format.js';
 
 type Field = keyof Omit<BucketNodeStatsRangeInfo, 'nodeId' | 'region'>;
 
-/** The eight fields of the stats call's answer, in a reading order, with their column titles. */
+/** The eight fields of the stats call's answer, and the day's p95 beside the mean, in a reading order, with their column titles. */
 const COLUMNS: ReadonlyArray<[field: Field, title: string]> = [
   ['host', 'Host'],
   ['ip', 'IP'],
   ['perc_uptime', 'Uptime'],
   ['avg_latency_ms', 'Avg latency'],
+  ['p95_latency_ms', 'p95 latency'],
   ['last_latency_ms', 'Last latency'],
   ['node_status', 'Status'],
   ['last_updated', 'Last report'],
@@ -21,6 +22,8 @@ function cellContent(field: Field, entry: BucketNodeStatsRangeInfo): Node | stri
   switch (field) {
     case 'perc_uptime':
       return `${value} %`;
+    case 'p95_latency_ms':
+      return quantileMillis(entry.p95_latency_ms);
     case 'avg_latency_ms':
     case 'last_latency_ms':
       return `${value} ms`;

@@ -50,6 +50,39 @@ export const UPTIME_BANDS: ReadonlyArray<[className: string, label: string]> = [
 export const percent = (value: number): string => `${value} %`;
 export const millis = (value: number | null): string => (value === null ? 'not measured' : `${value} ms`);
 
+/**
+ * A latency percentile: exact to 1 % only (sla.md), so a tenth of a millisecond says all it knows.
+ *
+ * @example
+ * quantileMillis(47.989270867960755) // '48 ms'
+ */
+export const quantileMillis = (value: number | null, none = 'not measured'): string =>
+  value === null ? none : `${Number(value.toFixed(1))} ms`;
+
+/**
+ * A length of time in the two largest units that matter.
+ *
+ * @example
+ * duration(3_720_000) // '1 h 2 min'
+ * duration(0) // '0 s'
+ */
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts: Array<[number, string]> = [
+    [Math.floor(seconds / 86_400), 'd'],
+    [Math.floor(seconds / 3600) % 24, 'h'],
+    [Math.floor(seconds / 60) % 60, 'min'],
+    [seconds % 60, 's'],
+  ];
+  const first = parts.findIndex(([value]) => value > 0);
+  if (first === -1) return '0 s';
+  return parts
+    .slice(first, first + 2)
+    .filter(([value]) => value > 0)
+    .map(([value, unit]) => `${value} ${unit}`)
+    .join(' ');
+}
+
 /** `2024-01-15T10:30:00.000Z` as `2024-01-15 10:30:00 UTC`. */
 export function instantText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;

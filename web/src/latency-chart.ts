@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { GetBucketLatencyResponse, NodeLatencySeries } from '@flashback/bucket-stats-client';
+import type { Span } from './maintenance-spans.js';
 
 // A node silent for longer than this is drawn with a break, not a line across the silence.
 const SILENCE_MS = 15 * 60_000;
@@ -41,17 +42,43 @@ function colour(i: number): string {
   return `hsl(${Math.round((i * 137.508) % 360)} 70% 40%)`;
 }
 
+export const MAINTENANCE_FILL = 'rgba(37, 99, 235, 0.12)';
+
+/** Paints announced maintenance behind the lines: one band per span, the plot's full height. */
+function shadeMaintenance(spans: readonly Span[]): (u: uPlot) => void {
+  return (u) => {
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.fillStyle = MAINTENANCE_FILL;
+    for (const [start, end] of spans) {
+      const left = u.valToPos(start / 1000, 'x', true);
+      const right = u.valToPos(end / 1000, 'x', true);
+      const x = Math.max(bbox.left, left);
+      const width = Math.min(bbox.left + bbox.width, right) - x;
+      if (width > 0) ctx.fillRect(x, bbox.top, width, bbox.height);
+    }
+    ctx.restore();
+  };
+}
+
 /**
  * Draws the day's latency, one line per node, in `container` (emptied
- * first); returns the chart so that it can be resized and destroyed.
+ * first), with the day's announced maintenance (`maintenance`, merged spans)
+ * shaded behind; returns the chart so that it can be resized and destroyed.
  * Times are shown in UTC, like the day they belong to.
  *
  * @example
- * const chart = drawLatencyChart(document.querySelector('#latency-chart'), answer);
+ * const chart = drawLatencyChart(document.querySelector('#latency-chart'), answer, spans);
  */
-export function drawLatencyChart(container: HTMLElement, answer: GetBucketLatencyResponse): uPlot {
+export function drawLatencyChart(
+  container: HTMLElement,
+  answer: GetBucketLatencyResponse,
+  maintenance: readonly Span[] = [],
+): uPlot {
   container.replaceChildren();
+  container.dataset.maintenanceSpans = String(maintenance.length);
   const options: uPlot.Options = {
+    hooks: { drawClear: [shadeMaintenance(maintenance)] },
     width: chartWidth(container),
     height: 260,
     tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),

@@ -1,12 +1,21 @@
 import type uPlot from 'uplot';
-import type { ApiClient, BucketNodeStatsRangeInfo, GetBucketRangeStatsResponse } from '@flashback/bucket-stats-client';
+import type {
+  ApiClient,
+  BucketNodeStatsRangeInfo,
+  GetBucketRangeStatsResponse,
+  MaintenanceWindow,
+} from '@flashback/bucket-stats-client';
 import { wireBars } from './bar-keys.js';
 import { dashboardClient, failureText, refusalStatus, serviceNow } from './dashboard-client.js';
 import { renderDayTable } from './day-table.js';
-import { dayOf, daysEnding } from './format.js';
+import { addDays, dayOf, daysEnding } from './format.js';
 import { chartWidth, drawLatencyChart } from './latency-chart.js';
+import { maintenanceSpans, spansLength } from './maintenance-spans.js';
 import { markSelectedDay, nodeHistories, renderNodeRows } from './node-rows.js';
 import { fillSelect, page, renderLegend, say, showDashboard, showSignIn } from './page.js';
+import { closeAlerts, openAlerts } from './alerts-view.js';
+import { slaController } from './sla-controller.js';
+import { isPeriodKind } from './sla-period.js';
 import { forgetToken, readSelection, readToken, saveToken, writeSelection, type Selection } from './session.js';
 import './styles.css';
 
@@ -15,8 +24,11 @@ const dayCount = (): number => (wide.matches ? 90 : 30);
 
 let api: ApiClient | undefined;
 let selection: Selection = readSelection();
-let shown: { bucketId: string; answer: GetBucketRangeStatsResponse } | undefined;
+let shown: { bucketId: string; answer: GetBucketRangeStatsResponse; windows: MaintenanceWindow[] } | undefined;
 let chart: uPlot | undefined;
+// The signed-in member's role in each workspace, and the buckets of the one shown (for the Alerts view).
+const roles = new Map<string, string>();
+let buckets: Array<{ id: string; name: string }> = [];
 // Each load takes a ticket; an answer that arrives after a newer load started is dropped.
 let ticket = 0;
 // Said once the bucket is shown: why it is not the one the link named.
@@ -42,6 +54,7 @@ function signOut(message = ''): void {
   ticket++;
   chart?.destroy();
   chart = undefined;
+  closeAlerts();
   showSignIn(message);
 }
 
@@ -65,7 +78,9 @@ async function signIn(token: string, resumed: boolean): Promise<void> {
   }
 }
 
-async function openWorkspaces(workspaces: Array<{ id: string; name: string }>): Promise<void> {
+async function openWorkspaces(workspaces: Array<{ id: string; name: string; role: string }>): Promise<void> {
+  roles.clear();
+  for (const w of workspaces) roles.set(w.id, w.role);
   const linked = selection.workspace;
   selection.workspace = fillSelect(page.workspace, workspaces, linked);
   if (linked && linked !== selection.workspace) notice = 'The workspace of the link is not one of yours.';
@@ -81,8 +96,10 @@ async function openWorkspace(): Promise<void> {
   const mine = ++ticket;
   say(page.status, 'Loading the buckets…', 'loading');
   try {
-    const { buckets } = await api.getStorageBuckets(selection.workspace);
+    ({ buckets } = await api.getStorageBuckets(selection.workspace));
     if (mine !== ticket) return;
+    showView();
+    if (selection.view === 'alerts') return await showAlerts(mine);
     const linked = selection.bucket;
     selection.bucket = fillSelect(page.bucket, buckets, linked);
     if (linked && linked !== selection.bucket) notice ||= 'The bucket of the link is not in this workspace (deleted?).';
@@ -99,6 +116,7 @@ function clearBucket(message: string): void {
   page.nodes.replaceChildren();
   page.nodesSection.hidden = true;
   page.daySection.hidden = true;
+  page.sla.section.hidden = true;
   say(page.status, [notice, message].filter(Boolean).join(' '), 'empty');
   notice = '';
 }
@@ -113,18 +131,23 @@ async function openBucket(): Promise<void> {
   try {
     const last = today();
     const days = daysEnding(last, count);
-    const answer = await api.getBucketRangeStats(bucketId, { from: days[0] as string, to: last });
+    const [answer, { windows }] = await Promise.all([
+      api.getBucketRangeStats(bucketId, { from: days[0] as string, to: last }),
+      api.getMaintenanceWindows(bucketId),
+    ]);
     if (mine !== ticket) return;
-    shown = { bucketId, answer };
+    shown = { bucketId, answer, windows };
     const nodes = nodeHistories(answer.days);
     page.nodesSection.hidden = nodes.length === 0;
     page.nodesTitle.textContent = `Nodes: ${nodes.length}, daily uptime over the last ${count} days`;
-    page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to));
+    const maintenanceOf = (nodeId: string, day: string): number =>
+      spansLength(maintenanceSpans(windows, nodeId, Date.parse(`${day}T00:00:00Z`), Date.parse(`${addDays(day, 1)}T00:00:00Z`)));
+    page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to, maintenanceOf));
     page.day.max = answer.to;
     const empty = nodes.length === 0 ? `No bridge node has reported on this bucket in the last ${count} days.` : '';
     say(page.status, [notice, empty].filter(Boolean).join(' '), 'empty');
     notice = '';
-    await openDay(selection.day ?? answer.to);
+    await Promise.all([sla.open(), openDay(selection.day ?? answer.to)]);
   } catch (error) {
     if (mine === ticket) fail(error, page.status, 'the bucket');
   } finally {
@@ -134,7 +157,7 @@ async function openBucket(): Promise<void> {
 
 async function openDay(asked: string): Promise<void> {
   if (!api || !shown) return;
-  const { bucketId, answer } = shown;
+  const { bucketId, answer, windows } = shown;
   const day = asked > answer.to ? answer.to : asked;
   const mine = ticket;
   selection.day = day;
@@ -154,10 +177,10 @@ async function openDay(asked: string): Promise<void> {
   } finally {
     page.dayTable.removeAttribute('aria-busy');
   }
-  await openLatency(bucketId, day, mine);
+  await openLatency(bucketId, day, mine, windows);
 }
 
-async function openLatency(bucketId: string, day: string, mine: number): Promise<void> {
+async function openLatency(bucketId: string, day: string, mine: number, windows: MaintenanceWindow[]): Promise<void> {
   if (!api) return;
   chart?.destroy();
   chart = undefined;
@@ -172,12 +195,63 @@ async function openLatency(bucketId: string, day: string, mine: number): Promise
     }
     say(page.latencyStatus, '');
     page.latencyChart.setAttribute('aria-label', `Latency per minute of ${latency.nodes.length} nodes on ${day}, UTC`);
-    chart = drawLatencyChart(page.latencyChart, latency);
+    const dayStart = Date.parse(`${day}T00:00:00Z`);
+    chart = drawLatencyChart(page.latencyChart, latency, maintenanceSpans(windows, null, dayStart, dayStart + 86_400_000));
   } catch (error) {
     if (mine === ticket) fail(error, page.latencyStatus, `the latency of ${day}`);
   }
 }
 
+/** Shows the view of the selection: the bucket's health (bucket picker, SLA, days) or the workspace's alerts. */
+function showView(): void {
+  const alerts = selection.view === 'alerts';
+  page.viewHealth.setAttribute('aria-pressed', String(!alerts));
+  page.viewAlerts.setAttribute('aria-pressed', String(alerts));
+  page.bucketLabel.hidden = alerts;
+  page.alerts.view.hidden = !alerts;
+  if (alerts) {
+    for (const section of [page.sla.section, page.nodesSection, page.daySection]) section.hidden = true;
+    say(page.status, '');
+  } else closeAlerts();
+}
+
+async function showAlerts(mine: number): Promise<void> {
+  if (!api || !selection.workspace) return;
+  writeSelection(selection);
+  await openAlerts({
+    api,
+    workspaceId: selection.workspace,
+    role: roles.get(selection.workspace) ?? 'READ',
+    buckets,
+    fail,
+    current: () => mine === ticket && selection.view === 'alerts',
+  });
+}
+
+function chooseView(view: 'alerts' | undefined): void {
+  if (selection.view === view) return;
+  selection.view = view;
+  writeSelection(selection);
+  void openWorkspace();
+}
+
+const sla = slaController({
+  api: () => api,
+  bucket: () =>
+    shown && { bucketId: shown.bucketId, bucketName: page.bucket.selectedOptions[0]?.text ?? 'bucket', windows: shown.windows },
+  ticket: () => ticket,
+  period: () => (isPeriodKind(selection.period) ? selection.period : 'this-month'),
+  choose: (kind) => {
+    selection.period = kind;
+    writeSelection(selection);
+  },
+  today,
+  now: serviceNow,
+  fail,
+});
+
+page.viewHealth.addEventListener('click', () => chooseView(undefined));
+page.viewAlerts.addEventListener('click', () => chooseView('alerts'));
 page.signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const token = page.token.value.trim();
@@ -186,11 +260,11 @@ page.signInForm.addEventListener('submit', (event) => {
 });
 page.signOut.addEventListener('click', () => signOut('Signed out. The token was removed from this tab.'));
 page.workspace.addEventListener('change', () => {
-  selection = { workspace: page.workspace.value };
+  selection = { workspace: page.workspace.value, view: selection.view };
   void openWorkspace();
 });
 page.bucket.addEventListener('change', () => {
-  selection = { workspace: selection.workspace, bucket: page.bucket.value, day: selection.day };
+  selection = { workspace: selection.workspace, bucket: page.bucket.value, day: selection.day, period: selection.period };
   void openBucket();
 });
 page.refresh.addEventListener('click', () => void openBucket());

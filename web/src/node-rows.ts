@@ -1,5 +1,5 @@
 import type { BucketNodeStatsRangeInfo } from '@flashback/bucket-stats-client';
-import { el, instantText, millis, percent, statusClass, uptimeClass } from './format.js';
+import { duration, el, instantText, millis, percent, quantileMillis, statusClass, uptimeClass } from './format.js';
 
 /** One node across the days shown: its latest entry and its entry of each day it was listed. */
 export interface NodeHistory {
@@ -41,6 +41,7 @@ export function barText(
   day: string,
   entry: BucketNodeStatsRangeInfo | undefined,
   today: string,
+  maintenanceMs = 0,
 ): { lines: string[]; label: string } {
   if (!entry) {
     return { lines: [day, 'No data: the node was not listed this day'], label: `${day}: no data` };
@@ -53,19 +54,27 @@ export function barText(
     `${status} ${entry.node_status}`,
     `Last report ${instantText(entry.last_updated)}`,
   ];
+  if (entry.p95_latency_ms !== null) lines.splice(3, 0, `p95 latency ${quantileMillis(entry.p95_latency_ms)}`);
+  const maintenance = maintenanceMs > 0 ? `maintenance ${duration(maintenanceMs)}` : undefined;
+  if (maintenance) lines.push(`Announced ${maintenance}`);
   const label =
     `${day}: uptime ${percent(entry.perc_uptime)}, average latency ${millis(entry.avg_latency_ms)}, ` +
-    `status ${entry.node_status}`;
+    `status ${entry.node_status}${maintenance ? `, ${maintenance}` : ''}`;
   return { lines, label };
 }
 
-function bar(node: NodeHistory, day: string, today: string): HTMLButtonElement {
+/** A node's announced maintenance on a day, in milliseconds (see maintenance-spans.ts). */
+export type MaintenanceOf = (nodeId: string, day: string) => number;
+
+function bar(node: NodeHistory, day: string, today: string, maintenanceOf: MaintenanceOf): HTMLButtonElement {
   const entry = node.byDay.get(day);
-  const { lines, label } = barText(day, entry, today);
+  const maintenanceMs = maintenanceOf(node.nodeId, day);
+  const { lines, label } = barText(day, entry, today, maintenanceMs);
   return el('button', {
     type: 'button',
-    class: `bar ${uptimeClass(entry?.perc_uptime)}`,
+    class: `bar ${uptimeClass(entry?.perc_uptime)}${maintenanceMs > 0 ? ' maintenance' : ''}`,
     'data-day': day,
+    'data-maintenance-ms': maintenanceMs > 0 ? maintenanceMs : undefined,
     'data-tip': lines.join('\n'),
     'aria-label': label,
     tabindex: -1,
@@ -108,7 +117,12 @@ function nodeInfo(node: NodeHistory, today: string): HTMLElement {
  * @example
  * container.replaceChildren(renderNodeRows(nodeHistories(answer.days), days, today));
  */
-export function renderNodeRows(nodes: readonly NodeHistory[], days: readonly string[], today: string): HTMLElement {
+export function renderNodeRows(
+  nodes: readonly NodeHistory[],
+  days: readonly string[],
+  today: string,
+  maintenanceOf: MaintenanceOf = () => 0,
+): HTMLElement {
   const first = days[0] ?? today;
   const last = days[days.length - 1] ?? today;
   return el(
@@ -132,7 +146,7 @@ export function renderNodeRows(nodes: readonly NodeHistory[], days: readonly str
             role: 'toolbar',
             'aria-label': `Daily uptime of ${node.latest.host} (${node.latest.ip}), ${first} to ${last}`,
           },
-          ...days.map((day) => bar(node, day, today)),
+          ...days.map((day) => bar(node, day, today, maintenanceOf)),
         ),
       ),
     ),

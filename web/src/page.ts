@@ -29,6 +29,46 @@ export const page = {
   latencyStatus: byId<HTMLElement>('latency-status'),
   latencyChart: byId<HTMLElement>('latency-chart'),
   tooltip: byId<HTMLElement>('tooltip'),
+  viewHealth: byId<HTMLButtonElement>('view-health'),
+  viewAlerts: byId<HTMLButtonElement>('view-alerts'),
+  bucketLabel: byId<HTMLElement>('bucket-label'),
+  alerts: {
+    view: byId<HTMLElement>('alerts-view'),
+    role: byId<HTMLElement>('alerts-role'),
+    status: byId<HTMLElement>('alerts-status'),
+    channels: byId<HTMLElement>('channels'),
+    secret: byId<HTMLElement>('secret-once'),
+    secretChannel: byId<HTMLElement>('secret-channel'),
+    secretValue: byId<HTMLElement>('secret-value'),
+    secretCopy: byId<HTMLButtonElement>('secret-copy'),
+    secretDone: byId<HTMLButtonElement>('secret-done'),
+    channelForm: byId<HTMLFormElement>('channel-form'),
+    channelName: byId<HTMLInputElement>('channel-name'),
+    channelKind: byId<HTMLSelectElement>('channel-kind'),
+    channelTarget: byId<HTMLInputElement>('channel-target'),
+    channelTargetText: byId<HTMLElement>('channel-target-text'),
+    rules: byId<HTMLElement>('rules'),
+    ruleForm: byId<HTMLFormElement>('rule-form'),
+    ruleName: byId<HTMLInputElement>('rule-name'),
+    ruleChannels: byId<HTMLElement>('rule-channels'),
+    ruleBuckets: byId<HTMLElement>('rule-buckets'),
+    ruleFor: byId<HTMLInputElement>('rule-for'),
+    ruleBelow: byId<HTMLInputElement>('rule-below'),
+    deliveries: byId<HTMLElement>('deliveries'),
+    deliveriesRefresh: byId<HTMLButtonElement>('deliveries-refresh'),
+  },
+  sla: {
+    section: byId<HTMLElement>('sla-section'),
+    periods: byId<HTMLElement>('periods'),
+    periodLabel: byId<HTMLElement>('period-label'),
+    figures: byId<HTMLElement>('sla-figures'),
+    timeline: byId<HTMLElement>('incident-timeline'),
+    incidents: byId<HTMLElement>('incident-list'),
+    nodes: byId<HTMLElement>('sla-nodes'),
+    downloadCsv: byId<HTMLButtonElement>('download-csv'),
+    downloadPdf: byId<HTMLButtonElement>('download-pdf'),
+    status: byId<HTMLElement>('sla-status'),
+  },
 };
 
 /**
@@ -63,6 +103,12 @@ export function renderLegend(): void {
   page.legend.replaceChildren(
     ...UPTIME_BANDS.map(([className, label]) =>
       el('span', { class: 'legend-item' }, el('span', { class: `swatch ${className}`, 'aria-hidden': 'true' }), label),
+    ),
+    el(
+      'span',
+      { class: 'legend-item' },
+      el('span', { class: 'swatch u-top maintenance-swatch', 'aria-hidden': 'true' }),
+      'announced maintenance',
     ),
   );
 }

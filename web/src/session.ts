@@ -25,10 +25,16 @@ export interface Selection {
   bucket?: string | undefined;
   /** A UTC day, YYYY-MM-DD. */
   day?: string | undefined;
+  /** The SLA panel's period (sla-period.ts). */
+  period?: string | undefined;
+  /** `alerts` for the Alerts view; the bucket's health otherwise. */
+  view?: string | undefined;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[0-9a-fA-F-]{36}$/;
+const PERIOD = /^(this-month|last-month|90-days|12-months)$/;
+const VIEW = /^alerts$/;
 
 /**
  * Reads the selection from `#workspace=…&bucket=…&day=…`, dropping values of the wrong form.
@@ -42,13 +48,19 @@ export function readSelection(hash = location.hash): Selection {
     const value = params.get(name);
     return value !== null && form.test(value) ? value : undefined;
   };
-  return { workspace: pick('workspace', ID), bucket: pick('bucket', ID), day: pick('day', DAY) };
+  return {
+    workspace: pick('workspace', ID),
+    bucket: pick('bucket', ID),
+    day: pick('day', DAY),
+    period: pick('period', PERIOD),
+    view: pick('view', VIEW),
+  };
 }
 
 /** Writes the selection to the hash without adding a history entry for every click. */
 export function writeSelection(selection: Selection): void {
   const params = new URLSearchParams();
-  for (const key of ['workspace', 'bucket', 'day'] as const) {
+  for (const key of ['workspace', 'bucket', 'day', 'period', 'view'] as const) {
     const value = selection[key];
     if (value) params.set(key, value);
   }

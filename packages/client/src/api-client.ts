@@ -5,6 +5,18 @@ import { sendRequest, type HttpMethod } from './send-request.js';
 import type {
   ActionResponse,
   AddUserToWorkspaceRequest,
+  AlertChannelResponse,
+  AlertChannelsResponse,
+  AlertDeliveriesQuery,
+  AlertDeliveriesResponse,
+  AlertRuleRequest,
+  AlertRuleResponse,
+  AlertRulesResponse,
+  CreateAlertChannelRequest,
+  CreateAlertChannelResponse,
+  RotateAlertSecretResponse,
+  TestAlertResponse,
+  UpdateAlertChannelRequest,
   CreateBucketRequest,
   CreateBucketResponse,
   CreateNodeRequest,
@@ -201,6 +213,140 @@ export class ApiClient {
    */
   deleteStorageBucket = (bucketId: string): Promise<ActionResponse> =>
     this.makeRequest<ActionResponse>(`bucket/${segment(bucketId)}`, 'DELETE', null);
+
+  /**
+   * Creates an alert channel of a workspace (ADMIN). A webhook channel's
+   * signing secret comes back in `secret`, this once.
+   *
+   * @example
+   * const { channel, secret } = await client.createAlertChannel(workspaceId, { name: 'on-call', kind: 'webhook', url });
+   */
+  createAlertChannel = (workspaceId: string, request: CreateAlertChannelRequest): Promise<CreateAlertChannelResponse> =>
+    this.makeRequest<CreateAlertChannelResponse>(`${this.alerts(workspaceId)}/channels`, 'POST', request);
+
+  /**
+   * Lists a workspace's alert channels (any member).
+   *
+   * @example
+   * const { channels } = await client.getAlertChannels(workspaceId);
+   */
+  getAlertChannels = (workspaceId: string): Promise<AlertChannelsResponse> =>
+    this.makeRequest<AlertChannelsResponse>(`${this.alerts(workspaceId)}/channels`, 'GET', null);
+
+  /**
+   * One alert channel (any member).
+   *
+   * @example
+   * const { channel } = await client.getAlertChannel(workspaceId, channelId);
+   */
+  getAlertChannel = (workspaceId: string, channelId: string): Promise<AlertChannelResponse> =>
+    this.makeRequest<AlertChannelResponse>(`${this.alerts(workspaceId)}/channels/${segment(channelId)}`, 'GET', null);
+
+  /**
+   * Changes an alert channel (ADMIN); `enabled: true` enables one that a 410 disabled.
+   *
+   * @example
+   * await client.updateAlertChannel(workspaceId, channelId, { enabled: true });
+   */
+  updateAlertChannel = (
+    workspaceId: string,
+    channelId: string,
+    request: UpdateAlertChannelRequest,
+  ): Promise<AlertChannelResponse> =>
+    this.makeRequest<AlertChannelResponse>(`${this.alerts(workspaceId)}/channels/${segment(channelId)}`, 'PUT', request);
+
+  /**
+   * Deletes an alert channel (ADMIN); a channel that a rule still sends to is a 409.
+   *
+   * @example
+   * await client.deleteAlertChannel(workspaceId, channelId);
+   */
+  deleteAlertChannel = (workspaceId: string, channelId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`${this.alerts(workspaceId)}/channels/${segment(channelId)}`, 'DELETE', null);
+
+  /**
+   * Sends a `test` event to a channel now (ADMIN); follow it with `getAlertDeliveries`.
+   *
+   * @example
+   * const { eventId } = await client.testAlertChannel(workspaceId, channelId);
+   */
+  testAlertChannel = (workspaceId: string, channelId: string): Promise<TestAlertResponse> =>
+    this.makeRequest<TestAlertResponse>(`${this.alerts(workspaceId)}/channels/${segment(channelId)}/test`, 'POST', {});
+
+  /**
+   * Replaces a webhook channel's signing secret (ADMIN); the new one is answered this once.
+   *
+   * @example
+   * const { secret } = await client.rotateAlertChannelSecret(workspaceId, channelId);
+   */
+  rotateAlertChannelSecret = (workspaceId: string, channelId: string): Promise<RotateAlertSecretResponse> =>
+    this.makeRequest<RotateAlertSecretResponse>(
+      `${this.alerts(workspaceId)}/channels/${segment(channelId)}/rotate-secret`,
+      'POST',
+      {},
+    );
+
+  /**
+   * Creates an alert rule (ADMIN): which events of which buckets go to which channels.
+   *
+   * @example
+   * const { rule } = await client.createAlertRule(workspaceId, { name: 'edge', events: ['node.down', 'node.up'], channelIds: [channelId] });
+   */
+  createAlertRule = (workspaceId: string, request: AlertRuleRequest): Promise<AlertRuleResponse> =>
+    this.makeRequest<AlertRuleResponse>(`${this.alerts(workspaceId)}/rules`, 'POST', request);
+
+  /**
+   * Lists a workspace's alert rules (any member).
+   *
+   * @example
+   * const { rules } = await client.getAlertRules(workspaceId);
+   */
+  getAlertRules = (workspaceId: string): Promise<AlertRulesResponse> =>
+    this.makeRequest<AlertRulesResponse>(`${this.alerts(workspaceId)}/rules`, 'GET', null);
+
+  /**
+   * One alert rule (any member).
+   *
+   * @example
+   * const { rule } = await client.getAlertRule(workspaceId, ruleId);
+   */
+  getAlertRule = (workspaceId: string, ruleId: string): Promise<AlertRuleResponse> =>
+    this.makeRequest<AlertRuleResponse>(`${this.alerts(workspaceId)}/rules/${segment(ruleId)}`, 'GET', null);
+
+  /**
+   * Replaces an alert rule (ADMIN).
+   *
+   * @example
+   * await client.updateAlertRule(workspaceId, ruleId, { ...rule, forSeconds: 120 });
+   */
+  updateAlertRule = (workspaceId: string, ruleId: string, request: AlertRuleRequest): Promise<AlertRuleResponse> =>
+    this.makeRequest<AlertRuleResponse>(`${this.alerts(workspaceId)}/rules/${segment(ruleId)}`, 'PUT', request);
+
+  /**
+   * Deletes an alert rule (ADMIN).
+   *
+   * @example
+   * await client.deleteAlertRule(workspaceId, ruleId);
+   */
+  deleteAlertRule = (workspaceId: string, ruleId: string): Promise<ActionResponse> =>
+    this.makeRequest<ActionResponse>(`${this.alerts(workspaceId)}/rules/${segment(ruleId)}`, 'DELETE', null);
+
+  /**
+   * Every try of every delivery of a workspace's alerts, and the deliveries
+   * waiting for their next try, newest first (any member).
+   *
+   * @example
+   * const { deliveries } = await client.getAlertDeliveries(workspaceId, { status: 'failed', limit: 50 });
+   */
+  getAlertDeliveries = (workspaceId: string, query: AlertDeliveriesQuery = {}): Promise<AlertDeliveriesResponse> =>
+    this.makeRequest<AlertDeliveriesResponse>(`${this.alerts(workspaceId)}/deliveries`, 'GET', {
+      ...query,
+      ...(query.limit !== undefined && { limit: String(query.limit) }),
+    });
+
+  private alerts(workspaceId: string): string {
+    return `workspace/${segment(workspaceId)}/alerts`;
+  }
 
   /**
    * Announces a maintenance window of a bucket (WRITE or ADMIN): one

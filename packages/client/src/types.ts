@@ -1,5 +1,6 @@
 // The request and answer types, one file per resource, under one import as the platform's client has them.
 export type * from './account-types.js';
+export type * from './alert-types.js';
 export type * from './bucket-types.js';
 export type * from './common-types.js';
 export type * from './history-types.js';

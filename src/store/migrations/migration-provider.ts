@@ -6,6 +6,7 @@ import * as recentReports from './004-recent-reports.js';
 import * as deletedSeries from './005-deleted-series.js';
 import * as maintenanceWindows from './006-maintenance-windows.js';
 import * as slaRollups from './007-sla-rollups.js';
+import * as alerts from './008-alerts.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -20,5 +21,6 @@ export const migrationProvider: MigrationProvider = {
     '005-deleted-series': deletedSeries,
     '006-maintenance-windows': maintenanceWindows,
     '007-sla-rollups': slaRollups,
+    '008-alerts': alerts,
   }),
 };

@@ -176,6 +176,19 @@ export class SqliteWriteOps implements WriteOps {
     this.recentRows = undefined;
   }
 
+  /** Prepared on first use: a store opened at a migration before 008 (tests) never needs it. */
+  private insertObservation: Statement<[string, string, number, string]> | undefined;
+
+  async insertAlertObservations(
+    reports: ReadonlyArray<{ bucketId: string; nodeId: string; at: number; status: string }>,
+  ): Promise<void> {
+    if (reports.length === 0) return;
+    this.insertObservation ??= this.sqlite.prepare(
+      'insert into alert_observations (bucket_id, node_id, at, status) values (?, ?, ?, ?)',
+    );
+    for (const r of reports) this.insertObservation.run(r.bucketId, r.nodeId, r.at, r.status);
+  }
+
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
     const { insertRecent, insertReport, lastAtOfDay } = this.statements;
     const older: SeriesReport[] = [];
