@@ -1,6 +1,16 @@
 import autocannon from 'autocannon';
 import { wrkLoad } from './wrk-load.js';
 
+/** One URL driven by a closed-loop load: what to send, for how long, over how many connections (32). */
+export interface LoadOptions {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections?: number;
+}
+
 export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
@@ -18,16 +28,12 @@ export interface LoadResult {
  * @example
  * const result = await load({ url, method: 'POST', body, headers, seconds: 10 });
  */
-export async function load(options: {
-  url: string;
-  method: 'GET' | 'POST';
-  body?: string;
-  headers?: Record<string, string>;
-  seconds: number;
-  connections?: number;
-  /** Requests per second in all; unset: as fast as the server answers. */
-  rate?: number;
-}): Promise<LoadResult> {
+export async function load(
+  options: LoadOptions & {
+    /** Requests per second in all; unset: as fast as the server answers. */
+    rate?: number;
+  },
+): Promise<LoadResult> {
   if (options.rate === undefined) return wrkLoad(options);
   const result = await autocannon({
     url: options.url,

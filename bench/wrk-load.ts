@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { LoadResult } from './http-load.js';
+import type { LoadOptions, LoadResult } from './http-load.js';
 
 const run = promisify(execFile);
 
@@ -44,14 +44,7 @@ export function ensureWrk(log: (line: string) => void): void {
  * @example
  * const result = await wrkLoad({ url, method: 'POST', body, headers, seconds: 10 });
  */
-export async function wrkLoad(options: {
-  url: string;
-  method: 'GET' | 'POST';
-  body?: string;
-  headers?: Record<string, string>;
-  seconds: number;
-  connections?: number;
-}): Promise<LoadResult> {
+export async function wrkLoad(options: LoadOptions): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'wrk-'));
   const script = join(dir, 'load.lua');
   writeFileSync(script, SCRIPT);
