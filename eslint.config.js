@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersConfig } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['**/dist/', '**/node_modules/', 'data/', 'bench-data/', 'coverage/'] },
@@ -20,5 +21,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  layersConfig,
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

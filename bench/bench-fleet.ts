@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { hashToken } from '../src/auth/token-secret.js';
-import type { Store } from '../src/store/store.js';
+import type { ServiceStore } from '../src/ingest/service-store.js';
 
 /** The bench user's API token (a workspace owner's). */
 export const USER_TOKEN = 'fbk_bench-user-token-0123456789';
@@ -17,7 +17,7 @@ export interface BenchNode {
  * @example
  * const workspaceId = await createBenchAccount(store, Date.now());
  */
-export async function createBenchAccount(store: Store, now: number): Promise<string> {
+export async function createBenchAccount(store: ServiceStore, now: number): Promise<string> {
   const user = await store.users.create('bench@example.com', 'Bench', now);
   if (!user) throw new Error('bench user exists: the store is not fresh');
   await store.tokens.create(user.id, 'bench', hashToken(USER_TOKEN), null, now);
@@ -31,7 +31,7 @@ export async function createBenchAccount(store: Store, now: number): Promise<str
  * @example
  * const nodes = await createBenchNodes(store, 10, Date.now());
  */
-export async function createBenchNodes(store: Store, count: number, now: number): Promise<BenchNode[]> {
+export async function createBenchNodes(store: ServiceStore, count: number, now: number): Promise<BenchNode[]> {
   const nodes: BenchNode[] = [];
   for (let i = 0; i < count; i++) {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');

@@ -17,8 +17,10 @@ export const SERVICE_URL = `http://127.0.0.1:${SERVICE_PORT}`;
  * try { ... } finally { await service.stop(); }
  */
 export function startService(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  // BENCH_SERVICE_NODE_ARGS: flags for the service's node alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   return startChild(
-    ['dist/server.js'],
+    [...nodeArgs, 'dist/server.js'],
     {
       DATABASE_URL: databaseUrl,
       PORT: String(SERVICE_PORT),

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AlertFigures } from './alert-bench.js';
 import type { DeleteUnderLoadFigures } from './delete-under-load.js';
 import type { IngestLoadResult } from './ingest-load.js';
 import type { YearReportFigures } from './year-report.js';
@@ -17,6 +18,7 @@ export interface StoreFigures {
   soak: { seconds: number; queries: number; reports: number; errors: number; rssEarlyBytes: number; rssLateBytes: number };
   deleteUnderLoad: DeleteUnderLoadFigures;
   yearReport: YearReportFigures;
+  alerts: AlertFigures;
 }
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
@@ -57,6 +59,7 @@ function rows(f: StoreFigures): string[][] {
     ],
     deleteUnderLoadRow(f.deleteUnderLoad),
     yearReportRow(f.yearReport),
+    ...alertsRows(f.alerts),
     ['Storage per million reports', `${fixed(f.storageBytesPerMillion / 2 ** 20, 1)} MiB (${f.reports} reports stored)`, '', ''],
   ];
 }
@@ -81,6 +84,25 @@ export function yearReportRow(y: YearReportFigures): string[] {
     `first ${fixed(y.firstMs, 0)} ms, kept ${fixed(y.keptMs, 1)} ms (median of 5 repeats); a closed month first ${fixed(y.monthMs, 0)} ms; ${y.reports} reports stored`,
     '',
     '',
+  ];
+}
+
+/** The two rows of `alertBench`: node.down's delay, and the ingest rate with 100 rules (issue 15's goals). */
+export function alertsRows(a: AlertFigures): string[][] {
+  const drop = 1 - a.ingestWith100Rules / a.ingestWithout;
+  return [
+    [
+      'Alert delay: 2xx of the report that makes a node OFFLINE → node.down webhook arrived (16 nodes reporting at full rate)',
+      `p50 ${fixed(a.p50Ms, 0)} ms, p99 ${fixed(a.p99Ms, 0)} ms (${a.samples} samples)`,
+      'p99 ≤ 1 000 ms',
+      verdict(a.p99Ms <= 1000),
+    ],
+    [
+      'Ingest with 100 alert rules active (vs none, alternated in 2 rounds)',
+      `${fixed(100 * Math.abs(drop), 1)} % ${drop >= 0 ? 'lower' : 'higher'} (${Math.round(a.ingestWith100Rules)} vs ${Math.round(a.ingestWithout)} entries/s)`,
+      '≤ 10 % lower',
+      verdict(drop <= 0.1),
+    ],
   ];
 }
 
@@ -130,11 +152,12 @@ export function writeBenchmarks(path: string, figures: StoreFigures[], context: 
     '',
     `Run on ${new Date().toISOString().slice(0, 10)}, ${context.machine}, with \`${context.command}\`.`,
     'Every figure is a ratio to a baseline measured in the same run, on the same machine: a bare `node:http` server',
-    'answering the same bytes (32 connections, autocannon; the two alternate in 3 rounds and the median round is shown,',
+    'answering the same bytes (wrk, one thread, 32 connections; the two alternate in 3 rounds and the median round is shown,',
     'as the machine drifts), or plain INSERTs of the same rows into an unindexed table,',
     '100 rows per transaction, with the same durability. The data: a bucket with 50 nodes and 30 days of one report',
     'per node per minute (2.16 M reports), a bucket with one report per node per day, and 100 buckets for ingest from',
-    '16 nodes sending signed 100-entry requests. `RATE_LIMIT_PER_MINUTE=0`.',
+    '16 nodes sending signed 100-entry requests. The service runs as `npm start` runs it (`LOG_LEVEL=info`: one line',
+    'per request), with `RATE_LIMIT_PER_MINUTE=0`.',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

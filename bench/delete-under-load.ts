@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NewReport } from '../src/store/report-store.js';
-import { openStore } from '../src/store/store.js';
+import type { NewReport } from '../src/ingest/report-ingest.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import type { Child } from './child-process.js';
 import { startLiveReporters } from './live-reporters.js';
 import { pacedLoad, quantile, type PacedSample } from './paced-load.js';
@@ -58,7 +58,7 @@ export async function deleteUnderLoad(
   log: (line: string) => void,
 ): Promise<DeleteUnderLoadFigures> {
   const now = Date.now();
-  const store = await openStore({ databaseUrl, staleAfterMs: 180_000 });
+  const store = await openServiceStore({ databaseUrl, staleAfterMs: 180_000 });
   let doomed: string;
   let seeded;
   try {

@@ -1,11 +1,11 @@
-// Times ReportStore.ingest in-process, 16 concurrent writers of 100-entry
+// Times ReportIngest.ingest in-process, 16 concurrent writers of 100-entry
 // batches: `node --import tsx bench/profile-ingest.ts [databaseUrl]`.
 import { rmSync } from 'node:fs';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 
 const url = process.argv[2] ?? 'sqlite:/tmp/prof/ingest.db';
 if (url.startsWith('sqlite:')) rmSync(url.slice(7), { force: true });
-const store = await openStore({ databaseUrl: url, staleAfterMs: 180_000 });
+const store = await openServiceStore({ databaseUrl: url, staleAfterMs: 180_000 });
 const now = Date.now();
 const user = await store.users.create(`u${now}@example.com`, 'u', now);
 const workspace = await store.workspaces.create('w', user?.id ?? '', now);

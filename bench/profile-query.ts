@@ -2,13 +2,13 @@
 // current day: `node --import tsx bench/profile-query.ts [sqlite|postgres-url]`.
 import { rmSync } from 'node:fs';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { dayOf } from '../src/time/instant.js';
 import { seedHistory } from './seed-history.js';
 
 const url = process.argv[2] ?? 'sqlite:/tmp/prof/profile.db';
 if (url.startsWith('sqlite:')) rmSync(url.slice(7), { force: true });
-const store = await openStore({ databaseUrl: url, staleAfterMs: 180_000 });
+const store = await openServiceStore({ databaseUrl: url, staleAfterMs: 180_000 });
 const now = Date.now();
 const seeded = await seedHistory(store, now, () => undefined);
 const settings = { staleAfterMs: 180_000, nodeRetentionDays: 7 };

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { startChild } from './child-process.js';
 import { startService, SERVICE_URL } from './bench-service.js';
@@ -10,6 +10,7 @@ import { load, type LoadResult } from './http-load.js';
 import { signedIngestLoad, type IngestLoadResult } from './ingest-load.js';
 import { insertBaseline } from './insert-baseline.js';
 import {
+  alertsRows,
   deleteUnderLoadRow,
   ingestRow,
   writeBenchmarkRow,
@@ -24,7 +25,7 @@ import { yearReport } from './year-report.js';
 import { ensureWrk } from './wrk-load.js';
 import { scaleBench } from './scale-bench.js';
 import { writeScaleSection } from './scale-table.js';
-import { alertBench } from './alert-bench.js';
+import { alertBench, type AlertFigures } from './alert-bench.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -32,8 +33,8 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'ingest-seconds': { type: 'string', default: '20' },
     'soak-seconds': { type: 'string', default: '60' },
-    // One figure alone: 'delete-under-load', 'ingest' or 'year-report' (its row put into BENCHMARKS.md as it
-    // stands), or 'alerts' (printed).
+    // One figure alone: 'delete-under-load', 'ingest', 'year-report' or 'alerts' (its rows put into
+    // BENCHMARKS.md as it stands).
     only: { type: 'string' },
     // The million-series bench alone (issue 16, item 3): npm run bench -- --scale [--series 10000,100000] [--minutes 10].
     scale: { type: 'boolean', default: false },
@@ -107,6 +108,13 @@ async function benchDeleteUnderLoad(kind: string): Promise<DeleteUnderLoadFigure
   return deleteUnderLoad(database.url, () => startService(database.url), SERVICE_URL, log);
 }
 
+/** Alerts under load (`alertBench`) on a fresh store of `kind`. */
+async function benchAlerts(kind: string): Promise<AlertFigures> {
+  log(`\n== ${kind}: alerts ==`);
+  const database = await freshDatabase(kind);
+  return alertBench(database.url, (env) => startService(database.url, env), SERVICE_URL, INGEST_SECONDS, log);
+}
+
 /**
  * Signed ingest into the running service, in two rounds of half the time
  * each, alternating with the plain-INSERT baseline (see ROUNDS).
@@ -137,7 +145,7 @@ async function ingestRounds(kind: string, databaseUrl: string, seeded: Seeded): 
 async function benchIngest(kind: string): Promise<IngestLoadResult & { baseline: number }> {
   log(`\n== ${kind}: ingest ==`);
   const database = await freshDatabase(kind);
-  const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+  const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
   const seeded = await seedHistory(store, Date.now(), log, 1);
   await store.close();
   const service = await startService(database.url);
@@ -148,13 +156,13 @@ async function benchIngest(kind: string): Promise<IngestLoadResult & { baseline:
   }
 }
 
-async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad' | 'yearReport'>> {
+async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnderLoad' | 'yearReport' | 'alerts'>> {
   log(`\n== ${kind} ==`);
   const database = await freshDatabase(kind);
   const now = Date.now();
   let seeded: Seeded;
   {
-    const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+    const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
     log('seeding 50 nodes × 30 days × 1 report a minute');
     seeded = await seedHistory(store, now, log);
     await store.close();
@@ -280,14 +288,10 @@ if (options.scale) {
   }
 } else if (options.only === 'alerts') {
   for (const kind of kinds) {
-    log(`\n== ${kind}: alerts ==`);
-    const database = await freshDatabase(kind);
-    const figures = await alertBench(database.url, (env) => startService(database.url, env), SERVICE_URL, INGEST_SECONDS, log);
-    const drop = 100 * (1 - figures.ingestWith100Rules / figures.ingestWithout);
-    process.stdout.write(
-      `${kind}: node.down p50 ${figures.p50Ms.toFixed(0)} ms, p99 ${figures.p99Ms.toFixed(0)} ms (${figures.samples} samples, goal p99 ≤ 1000 ms); ` +
-        `ingest ${figures.ingestWithout.toFixed(0)} entries/s without rules, ${figures.ingestWith100Rules.toFixed(0)} with 100 rules (${drop.toFixed(1)} % lower, goal ≤ 10 %)\n`,
-    );
+    for (const row of alertsRows(await benchAlerts(kind))) {
+      writeBenchmarkRow('BENCHMARKS.md', kind, row);
+      process.stdout.write(`${kind}: | ${row.join(' | ')} |\n`);
+    }
   }
 } else {
   ensureWrk(log);
@@ -318,6 +322,7 @@ if (options.scale) {
         ...(await benchStore(kind)),
         deleteUnderLoad: await benchDeleteUnderLoad(kind),
         yearReport: await yearReport(kind, log),
+        alerts: await benchAlerts(kind),
       });
     }
     const table = writeBenchmarks('BENCHMARKS.md', figures, { command, machine });

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { SERVICE_URL, startService } from './bench-service.js';
 import { USER_TOKEN } from './bench-fleet.js';
 import { freshDatabase } from './fresh-database.js';
@@ -31,7 +31,7 @@ export async function scaleBench(
 ): Promise<ScaleFigures> {
   log(`\n== scale: ${kind}, ${series} series (${series / SCALE_NODES} buckets × ${SCALE_NODES} nodes), ${minutes} min ==`);
   const database = await freshDatabase(kind);
-  const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+  const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
   const seeded = await seedScale(store, series, Date.now()).finally(() => store.close());
   log(
     `seeded ${seeded.reports} reports in ${seeded.seedSeconds.toFixed(0)} s (${Math.round(seeded.reports / seeded.seedSeconds)} reports/s)`,

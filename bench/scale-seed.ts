@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import type { NewReport } from '../src/store/report-store.js';
-import type { Store } from '../src/store/store.js';
+import type { NewReport } from '../src/ingest/report-ingest.js';
+import type { ServiceStore } from '../src/ingest/service-store.js';
 import { createBenchAccount, createBenchNodes, type BenchNode } from './bench-fleet.js';
 
 /** Nodes of the scale bench; each serves every bucket, so a bucket has this many series. */
@@ -32,7 +32,7 @@ export interface ScaleSeeded extends ScaleFleet {
  * `store.buckets.create` writes one row per transaction, minutes for 100 000
  * buckets; the rows are the ones it writes.
  */
-async function createBuckets(store: Store, workspaceId: string, count: number, now: number): Promise<string[]> {
+async function createBuckets(store: ServiceStore, workspaceId: string, count: number, now: number): Promise<string[]> {
   const ids: string[] = [];
   for (let from = 0; from < count; from += BUCKET_ROWS) {
     const rows = Array.from({ length: Math.min(BUCKET_ROWS, count - from) }, (_, i) => ({
@@ -61,7 +61,7 @@ async function createBuckets(store: Store, workspaceId: string, count: number, n
  * @example
  * const seeded = await seedScale(store, 10_000, Date.now());
  */
-export async function seedScale(store: Store, series: number, now: number): Promise<ScaleSeeded> {
+export async function seedScale(store: ServiceStore, series: number, now: number): Promise<ScaleSeeded> {
   const started = performance.now();
   const workspaceId = await createBenchAccount(store, now);
   const nodes = await createBenchNodes(store, SCALE_NODES, now);

@@ -1,6 +1,6 @@
 import type { NodeStatus } from '../src/stats/node-status.js';
-import type { NewReport } from '../src/store/report-store.js';
-import type { Store } from '../src/store/store.js';
+import type { NewReport } from '../src/ingest/report-ingest.js';
+import type { ServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { createBenchAccount, createBenchNodes, type BenchNode } from './bench-fleet.js';
 
@@ -34,9 +34,9 @@ function reportAt(node: number, at: number): { status: NodeStatus; latencyMs: nu
 
 /**
  * Fills a fresh store with the benchmark's history, through the same
- * `ReportStore.ingest` the service uses, and prints progress.
+ * `ReportIngest.ingest` the service uses, and prints progress.
  */
-export async function seedHistory(store: Store, now: number, log: (line: string) => void, days = DAYS): Promise<Seeded> {
+export async function seedHistory(store: ServiceStore, now: number, log: (line: string) => void, days = DAYS): Promise<Seeded> {
   const workspaceId = await createBenchAccount(store, now);
   const bucket = (name: string) =>
     store.buckets.create({ name, workspaceId, storageType: 'S3', bucket: null, endpoint: null, region: null }, now);

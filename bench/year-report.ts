@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { NodeStatus } from '../src/stats/node-status.js';
-import type { NewReport } from '../src/store/report-store.js';
-import { openStore } from '../src/store/store.js';
+import type { NewReport } from '../src/ingest/report-ingest.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { createBenchAccount, createBenchNodes, USER_TOKEN } from './bench-fleet.js';
 import { SERVICE_URL, startService } from './bench-service.js';
@@ -57,7 +57,7 @@ export async function yearReport(kind: string, log: (line: string) => void): Pro
   const database = await freshDatabase(kind);
   const now = Date.now();
   const today = Math.floor(now / DAY_MS);
-  const store = await openStore({ databaseUrl: database.url, staleAfterMs: STALE_SECONDS * 1000 });
+  const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: STALE_SECONDS * 1000 });
   let reports = 0;
   let bucketId: string;
   try {

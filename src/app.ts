@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './time/clock.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './http/app-context.js';
 import { ApiError } from './http/api-error.js';
@@ -11,6 +11,7 @@ import { CredentialLookups } from './http/credential-lookups.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { answerClientError, answerFrameworkError, formatSchemaErrors, registerErrorHandling } from './http/error-handler.js';
 import { registerProtection } from './http/protection.js';
+import { registerRequestFormats } from './http/request-formats.js';
 import { registerJsonBody } from './http/json-body.js';
 import { OneLineRequestLog } from './http/request-log.js';
 import { registerMetrics } from './http/metrics.js';
@@ -33,11 +34,11 @@ import { storeMaintenanceCover, type MaintenanceCover } from './alerts/maintenan
 import { alertChannelRoutes } from './http/routes/alert-channel-routes.js';
 import { alertRuleRoutes } from './http/routes/alert-rule-routes.js';
 import { lookbackDays } from './stats/bucket-day-stats.js';
-import type { Store } from './store/store.js';
+import type { ServiceStore } from './ingest/service-store.js';
 
 export interface AppOptions {
   config: Config;
-  store: Store;
+  store: ServiceStore;
   /** The operator's bearer token (see `resolveOperatorToken`). */
   operatorToken: string;
   clock?: Clock;
@@ -75,8 +76,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { requireHostHeader: false },
     // Fastify's own 503 while closing lacks the API's error shape; ours is below.
     return503OnClosing: false,
-    // Ajv must not coerce: a number where a string belongs is a 400.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Ajv must not coerce: a number where a string belongs is a 400. `verbose` gives an error
+    // the refused value, which its message quotes; the formats are the ones api.md defines.
+    ajv: {
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true },
+      onCreate: registerRequestFormats,
+    },
     schemaErrorFormatter: formatSchemaErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

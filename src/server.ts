@@ -3,7 +3,7 @@ import { buildApp } from './app.js';
 import { resolveOperatorToken } from './auth/operator-token.js';
 import { envToConfig, exitOnConfigError, readEnv } from './config/config.js';
 import { scheduleRawRetention } from './store/raw-retention.js';
-import { openStore } from './store/store.js';
+import { openServiceStore } from './ingest/service-store.js';
 
 // The only file that listens: reads the environment once, opens the store,
 // serves, and closes cleanly on SIGINT/SIGTERM.
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     void process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: message })}\n`);
   let store;
   try {
-    store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
+    store = await openServiceStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
   } catch (error) {
     process.stderr.write(
       `cannot open the store (${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}): ${(error as Error).message}\n`,

@@ -132,6 +132,32 @@ for (const kind of STORE_KINDS) {
       assert.equal(again.statusCode, 409);
     });
 
+    it('deleting the workspace deletes its channels, rules and pending deliveries: nothing goes out in its name', async () => {
+      const s = await alertStage(t);
+      receivers.push(s.receiver);
+      s.receiver.mode = 500;
+      await sendTest(t, s);
+      await until(async () => (await deliveries(t, s.workspaceId)).length >= 1, 5_000);
+      const bucketGone = await t.call({ method: 'DELETE', url: `/bucket/${s.bucketId}` });
+      assert.equal(bucketGone.statusCode, 200, bucketGone.body);
+      const gone = await t.call({ method: 'DELETE', url: `/workspace/${s.workspaceId}` });
+      assert.equal(gone.statusCode, 200, gone.body);
+      for (const table of ['alert_channels', 'alert_rules', 'alert_deliveries', 'alert_attempts', 'alert_events'] as const) {
+        const left = await t.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('workspace_id', '=', s.workspaceId)
+          .executeTakeFirstOrThrow();
+        assert.equal(Number(left.n), 0, table);
+      }
+      // A try already on its way at the deletion may still arrive; none after it (retries come every 100-400 ms).
+      await sleep(1_100);
+      const tries = s.receiver.requests.length;
+      s.receiver.mode = 200;
+      await sleep(1_500);
+      assert.equal(s.receiver.requests.length, tries, 'no retry after the workspace is gone');
+    });
+
     it('slack, discord and email carry one sentence with the facts and the dashboard link', async () => {
       const { workspaceId } = await stage(t, 'chat');
       const chat = await WebhookReceiver.start();

@@ -9,9 +9,9 @@ import SqliteDriver from 'better-sqlite3';
 import { summarizeDay, type DaySummary } from '../src/stats/day-summary.js';
 import type { Report } from '../src/stats/node-status.js';
 import { backupSqliteFile } from '../src/store/sqlite/sqlite-backup.js';
-import { reportFromRow, summaryFromRow } from '../src/store/rollup-rows.js';
+import { reportFromRow } from '../src/store/rollup-rows.js';
 import { statusFromCode } from '../src/store/status-codes.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS, dayOf } from '../src/time/instant.js';
 import { runCli } from './fixtures/cli/cli-harness.js';
 import { generateNodeKeys, statusRequest, type NodeKeys, type StatusEntry } from './helpers/node-signer.js';
@@ -24,6 +24,7 @@ import {
   startService,
   type ServiceStage,
 } from './helpers/service-process.js';
+import { rollupsAsRead } from './helpers/store-fixtures.js';
 import { createTestDatabase, STORE_KINDS, type StoreKind, type TestDatabase } from './helpers/test-stores.js';
 
 const STALE_AFTER_MS = 180_000;
@@ -113,7 +114,7 @@ async function answersOf(url: string, token: string, bucketId: string, days: str
  * never sent, and daily rollups equal to a recomputation from its reports.
  */
 async function assertRestored(databaseUrl: string, bucketIds: string[], before: SentEntry[], sent: Map<string, SentEntry>) {
-  const store = await openStore({ databaseUrl, staleAfterMs: STALE_AFTER_MS });
+  const store = await openServiceStore({ databaseUrl, staleAfterMs: STALE_AFTER_MS });
   try {
     const rows = await store.db
       .selectFrom('all_reports as r')
@@ -139,10 +140,14 @@ async function assertRestored(databaseUrl: string, bucketIds: string[], before: 
     const seriesIds = [...new Set(rows.map((row) => row.series_id))];
     const rollups = await store.db.selectFrom('daily_rollups').selectAll().where('series_id', 'in', seriesIds).execute();
     assert.equal(rollups.length, days.size);
+    const asRead = await rollupsAsRead(store);
     for (const rollup of rollups) {
       const group = days.get(`${rollup.series_id}/${rollup.day}`);
       assert.ok(group, `a rollup without reports: series ${rollup.series_id}, day ${rollup.day}`);
-      assert.deepEqual(summaryFromRow(rollup), summarizeDay(group.reports, STALE_AFTER_MS) as DaySummary);
+      assert.deepEqual(
+        asRead.get(`${rollup.series_id}/${rollup.day}`),
+        summarizeDay(group.reports, STALE_AFTER_MS) as DaySummary,
+      );
     }
     return rows.length;
   } finally {
@@ -293,7 +298,7 @@ describe('fbstats backup refuses what it cannot copy', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /there is no SQLite store at /);
 
-    const store = await openStore({ databaseUrl: `sqlite:${join(dir, 'flashback.db')}`, staleAfterMs: STALE_AFTER_MS });
+    const store = await openServiceStore({ databaseUrl: `sqlite:${join(dir, 'flashback.db')}`, staleAfterMs: STALE_AFTER_MS });
     await store.close();
     writeFileSync(join(dir, 'taken.db'), 'keep me');
     const taken = await runCli(['backup', '--out', join(dir, 'taken.db')], { env: { DATA_DIR: dir } });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { REPORTS_PER_DELETE } from '../src/store/chunked-report-deletes.js';
-import type { IngestResult, NewReport } from '../src/store/report-store.js';
-import type { Store } from '../src/store/store.js';
+import type { IngestResult, NewReport } from '../src/ingest/report-ingest.js';
+import type { ServiceStore } from '../src/ingest/service-store.js';
 import { leftoversOf, NOTHING_LEFT, seedReports } from './helpers/bucket-rows.js';
 import { createBucket, createMember, createWorkspace } from './helpers/fixtures.js';
 import { SignedNode, statusRequest } from './helpers/node-signer.js';
@@ -13,12 +13,12 @@ import { STORE_KINDS } from './helpers/test-stores.js';
 
 const NOW = Date.parse('2024-03-20T12:00:00.000Z');
 
-async function newNode(store: Store, host: string): Promise<string> {
+async function newNode(store: ServiceStore, host: string): Promise<string> {
   return (await store.nodes.create({ ip: '10.0.0.2', host, region: 'r', provider: 'p', version: '1', publicKey: 'k' }, NOW)).id;
 }
 
 /** Resolves once the bucket's row is gone: the deletion's first transaction committed. */
-async function bucketRowGone(store: Store, bucketId: string): Promise<void> {
+async function bucketRowGone(store: ServiceStore, bucketId: string): Promise<void> {
   while (await store.db.selectFrom('buckets').select('id').where('id', '=', bucketId).executeTakeFirst()) await sleep(1);
 }
 
@@ -156,6 +156,6 @@ for (const kind of STORE_KINDS) {
 
 const bucketFields = { name: 'other', storageType: 'S3', bucket: null, endpoint: null, region: null };
 
-async function workspaceOf(store: Store, bucketId: string): Promise<string> {
+async function workspaceOf(store: ServiceStore, bucketId: string): Promise<string> {
   return ((await store.buckets.find(bucketId)) as { workspace_id: string }).workspace_id;
 }

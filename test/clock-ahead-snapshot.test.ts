@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { bucketDayAnswer } from '../src/stats/bucket-day-stats.js';
 import { dayWindow, nodeDayStatsFromReports, type NodeDayStats } from '../src/stats/daily-node-stats.js';
 import type { Report } from '../src/stats/node-status.js';
-import type { NewReport } from '../src/store/report-store.js';
+import type { NewReport } from '../src/ingest/report-ingest.js';
 import { dayOf } from '../src/time/instant.js';
 import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
 import { STORE_KINDS } from './helpers/test-stores.js';

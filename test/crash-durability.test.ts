@@ -4,9 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { summarizeDay, type DaySummary } from '../src/stats/day-summary.js';
 import type { NodeStatus, Report } from '../src/stats/node-status.js';
-import { reportFromRow, summaryFromRow } from '../src/store/rollup-rows.js';
+import { reportFromRow } from '../src/store/rollup-rows.js';
 import { statusFromCode } from '../src/store/status-codes.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { dayOf } from '../src/time/instant.js';
 import { generateNodeKeys, statusRequest, type NodeKeys } from './helpers/node-signer.js';
 import {
@@ -17,6 +17,7 @@ import {
   killRunningServices,
   type ServiceProcess,
 } from './helpers/service-process.js';
+import { keptDetailsOffPrefix, rollupsAsRead } from './helpers/store-fixtures.js';
 import { createTestDatabase, STORE_KINDS, type StoreKind, type TestDatabase } from './helpers/test-stores.js';
 
 // Bridge nodes stream signed reports into the real service, which is
@@ -254,7 +255,7 @@ describe('acknowledged reports survive SIGKILL of the service', { concurrency: S
       service = await startService({ databaseUrl: database.url, env });
       assert.deepEqual(await service.stop(), { code: 0, signal: null }, service.output().slice(-2000));
 
-      const store = await openStore({ databaseUrl: database.url, staleAfterMs: STALE_AFTER_MS });
+      const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: STALE_AFTER_MS });
       try {
         const nodeIds = sources.map((s) => s.nodeId);
         const rows: StoredRow[] = await store.db
@@ -336,12 +337,20 @@ describe('acknowledged reports survive SIGKILL of the service', { concurrency: S
         const seriesIds = [...firstAt.keys()];
         const rollups = await store.db.selectFrom('daily_rollups').selectAll().where('series_id', 'in', seriesIds).execute();
         assert.equal(rollups.length, bySeriesDay.size, 'one rollup row per (series, day) with reports');
+        // With the detail as readers see it: kept as far as the last move of reports_recent (SQLite), the rest from the raw log.
+        const asRead = await rollupsAsRead(store);
         for (const rollup of rollups) {
           const group = bySeriesDay.get(`${rollup.series_id}/${rollup.day}`);
           assert.ok(group, `a rollup row without reports: series ${rollup.series_id}, day ${rollup.day}`);
           const expected = summarizeDay(group.reports, STALE_AFTER_MS) as DaySummary;
-          assert.deepEqual(summaryFromRow(rollup), expected, `rollup of series ${rollup.series_id}, day ${rollup.day}`);
+          assert.deepEqual(
+            asRead.get(`${rollup.series_id}/${rollup.day}`),
+            expected,
+            `rollup of series ${rollup.series_id}, day ${rollup.day}`,
+          );
         }
+        // However far behind, each kept detail is that of its day's first reports (readers build on it).
+        assert.deepEqual(await keptDetailsOffPrefix(store, STALE_AFTER_MS), []);
         const series = await store.db.selectFrom('series').select(['id', 'first_at']).where('id', 'in', seriesIds).execute();
         for (const s of series) assert.equal(s.first_at, firstAt.get(s.id), `series ${s.id} starts at its earliest report`);
 

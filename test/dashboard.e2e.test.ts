@@ -580,8 +580,25 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
         [...row.querySelectorAll<HTMLElement>('.bar.maintenance')].map((b) => [b.dataset.day, Number(b.dataset.maintenanceMs)]),
       ),
     );
-    const weekly = [28, 21, 14, 7, 0].map((n) => [dayBefore(today, n), 7_200_000]);
-    assert.deepEqual(shaded, [weekly, [[dayBefore(today, 3), 7_200_000]], [], [], [], []]);
+    // Each bar says what the service counts for its node and day (today's window counts only up to now).
+    const barDays = await page.$$eval('.nodes li.node', (rows) =>
+      [...(rows[0]?.querySelectorAll<HTMLElement>('.bar') ?? [])].map((bar) => bar.dataset.day),
+    );
+    const shown = await api<{ days: Array<{ day: string; nodeStats: Array<{ nodeId: string; maintenanceMs: number | null }> }> }>(
+      'POST',
+      `/bucket/${invoices}/stats/range`,
+      { from: barDays[0], to: barDays.at(-1) },
+    );
+    const nodeOrder = await page.$$eval('.nodes li.node', (rows) => rows.map((row) => (row as HTMLElement).dataset.nodeId));
+    const counted = nodeOrder.map((nodeId) =>
+      shown.days.flatMap((d) =>
+        d.nodeStats.filter((e) => e.nodeId === nodeId && (e.maintenanceMs ?? 0) > 0).map((e) => [d.day, e.maintenanceMs]),
+      ),
+    );
+    assert.deepEqual(shaded, counted);
+    const weekly = [28, 21, 14, 7].map((n) => [dayBefore(today, n), 7_200_000]);
+    assert.deepEqual(shaded[0]?.slice(0, 4), weekly);
+    assert.deepEqual(shaded.slice(1), [[[dayBefore(today, 3), 7_200_000]], [], [], [], []]);
     await page
       .locator('.nodes li.node')
       .nth(1)
@@ -648,7 +665,26 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     await page.locator('#deliveries tr[data-status="delivered"]').nth(1).waitFor({ timeout: 15_000 });
     const shown = await page.$$eval('#deliveries tr[data-event-id]', (trs) => trs.map((tr) => tr.getAttribute('data-event-id')));
     assert.deepEqual(new Set(shown), new Set(arrived.map((w) => w.id)));
+
+    // Rotate secret shows the new one once; the next webhook is signed with it.
     await page.locator('#secret-done').click();
+    await row.locator('[data-action="rotate-secret"]').click();
+    await page.locator('#secret-once').waitFor();
+    const rotated = (await page.locator('#secret-value').textContent()) ?? '';
+    assert.match(rotated, /^whsec_/);
+    assert.notEqual(rotated, secret);
+    receiver.secret = rotated;
+    await row.locator('[data-action="test"]').click();
+    assert.equal((await receiver.waitFor(3)).length, 3);
+    assert.equal(receiver.badSignatures, 0);
+
+    // A disabled channel (as a 410 leaves it) shows why, with Enable.
+    await api('PUT', `/workspace/${workspaceId}/alerts/channels/${channelId}`, { enabled: false });
+    await page.reload();
+    await row.locator('.badge.bad').waitFor();
+    await row.locator('[data-action="enable"]').click();
+    await row.locator('.badge.ok').waitFor();
+    assert.equal(await row.locator('[data-action="enable"]').count(), 0);
     await page.mouse.move(0, 0);
     await page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts.png` });
     await context.close();
@@ -671,6 +707,13 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     assert.equal(await narrow.page.locator('#channel-add').isDisabled(), true);
     const width = await narrow.page.evaluate(() => document.scrollingElement?.scrollWidth);
     assert.ok(width !== undefined && width <= 375, `scrollWidth ${width}`);
+    // Each table fits its card (a card clips what overflows, so the page's width alone would not tell).
+    for (const list of ['#channels', '#rules', '#deliveries']) {
+      const [inner, outer] = await narrow.page
+        .locator(list)
+        .evaluate((box) => [box.querySelector('table')?.scrollWidth ?? 0, box.clientWidth]);
+      assert.ok(inner <= outer, `${list}: table ${inner} px in a box of ${outer} px`);
+    }
     await narrow.page.locator('#alerts-view').screenshot({ path: `${SCREENSHOTS}alerts-375.png` });
     await narrow.context.close();
   });

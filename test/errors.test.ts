@@ -153,9 +153,35 @@ for (const kind of STORE_KINDS) {
 
     it('400: names that are empty, too long or hold control characters', async () => {
       const workspace = (name: string) => ({ method: 'POST' as const, url: '/workspace', payload: { name } });
-      await expectError(workspace('   '), 400, /1-200/);
+      await expectError(workspace('   '), 400, /^name must be 1-200 characters after trimming$/);
       await expectError(workspace('x'.repeat(201)), 400, /1-200/);
-      await expectError(workspace('bad\u0007name'), 400, /control/);
+      await expectError(workspace('bad\u0007name'), 400, /^name may not contain control characters$/);
+      await expectError(workspace('half \ud800 pair'), 400, /^name holds half of a surrogate pair, which is no character$/);
+      await expectError(workspace(`${' '.repeat(1000)}x`), 400, /^name must be at most 1000 characters with its surrounding/);
+      // 200 characters after trimming is a name, whatever whitespace surrounds them; it is stored trimmed.
+      const padded = await t.call({ token: member.token, ...workspace(` ${'w'.repeat(200)}\t`) });
+      assert.equal(padded.statusCode, 201, padded.body);
+      assert.equal(padded.json<{ workspace: { name: string } }>().workspace.name, 'w'.repeat(200));
+    });
+
+    it('400: a field that breaks its limits is named as sent, with the rule it breaks', async () => {
+      const nodeId = await createNode(t);
+      const registration = (fields: Record<string, unknown>) => ({
+        method: 'POST' as const,
+        url: `/admin/nodes/${nodeId}/registrations`,
+        payload: { at: '2024-01-15T00:00:00Z', ...fields },
+        token: undefined,
+      });
+      await expectError(
+        registration({ at: '2024-02-30T00:00:00Z' }),
+        400,
+        /^at must be an RFC 3339 date-time with an offset and at most 3 fractional digits, e\.g\. 2024-01-15T10:30:00\.000Z; got "2024-02-30T00:00:00Z"$/,
+      );
+      await expectError(registration({ ip: '1.2.3' }), 400, /^ip must be an IPv4 or IPv6 address$/);
+      const host = /^host must be 1-253 characters of a-z, 0-9, "\.", "-" and "\*"$/;
+      await expectError(registration({ host: 'h'.repeat(254) }), 400, host);
+      await expectError(registration({ host: 'Node.example.com' }), 400, host);
+      await expectError(registration({ region: 'eu\u0000west' }), 400, /^region may not contain control characters$/);
     });
 
     it('/admin/reports: a bad entry is a 400 naming its index, and nothing is stored', async () => {

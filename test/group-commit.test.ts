@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { ReportStore, type NewReport } from '../src/store/report-store.js';
-import { reportKey, type GroupBatch, type GroupWrite } from '../src/store/group-write.js';
+import { ReportIngest, type NewReport } from '../src/ingest/report-ingest.js';
+import { reportKey, type GroupBatch, type GroupWrite } from '../src/ingest/group-write.js';
 import { StoreEvents } from '../src/store/store-events.js';
 import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
@@ -77,7 +77,7 @@ describe('group commit scheduling', () => {
             }),
         });
       });
-    const reports = new ReportStore(commit, new StoreEvents(), 2);
+    const reports = new ReportIngest(commit, new StoreEvents(), 2);
     const batch = (nodeId: string, step: number) =>
       reports.ingest([{ nodeId, bucketId: 'b', at: now + step, status: 'ONLINE', latencyMs: 1 }], { nodeId, timestamp: step });
     const calls = [batch('a', 1), batch('a', 2), batch('b', 1), batch('a', 3), batch('c', 1)];

@@ -32,6 +32,28 @@ describe('parseDateTime', () => {
   });
 });
 
+describe('parseDateTime, over random instants', () => {
+  it('gives every text of the accepted form (0-3 fractional digits, Z or an offset) the time Date.parse gives it', () => {
+    const offset = fc
+      .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([sign, hours, minutes]) => `${sign}${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.oneof(fc.constant('Z'), offset),
+        (date, fractionDigits, zone) => {
+          const seconds = date.toISOString().slice(0, 19);
+          const fraction = fractionDigits === 0 ? '' : date.toISOString().slice(19, 20 + fractionDigits);
+          const text = `${seconds}${fraction}${zone}`;
+          assert.equal(parseDateTime(text), Date.parse(text), text);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
 describe('parseDay', () => {
   it('takes the UTC date of the instant', () => {
     assert.equal(parseDay('2024-01-15'), Date.parse('2024-01-15T00:00:00Z') / 86_400_000);

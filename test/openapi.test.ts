@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createMember, createNode, createWorkspace, stage } from './helpers/fixtures.js';
 import { OpenApiConformance, type OpenApiDocument } from './helpers/openapi-conformance.js';
+import { requestField, requestFields, type FieldSchema } from './helpers/request-schemas.js';
 import { assertCopyIsCurrent, specCopy } from './helpers/spec-copy.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
@@ -54,6 +55,26 @@ function routesOf(app: FastifyInstance): string[] {
   return routes;
 }
 
+const INSTANT = {
+  format: 'date-time',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?(Z|[+-]\\d{2}:\\d{2})$',
+};
+const DAY = {
+  format: 'date-or-date-time',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,3})?(Z|[+-]\\d{2}:\\d{2}))?$',
+};
+const NAME = { pattern: '^\\s*(?=\\S)[^\\p{Cc}\\p{Cs}]{1,200}(?<=\\S)\\s*$', maxLength: 1000 };
+
+/** api.md's conventions, by the request fields they hold for: what each one's schema must say. */
+const CONVENTIONS: Record<string, Partial<FieldSchema>> = {
+  ...Object.fromEntries(['name', 'region', 'provider', 'version', 'bucket', 'endpoint', 'reason'].map((f) => [f, NAME])),
+  ip: { format: 'ip' },
+  host: { minLength: 1, maxLength: 253, pattern: '^[a-z0-9.*-]+$' },
+  ...Object.fromEntries(['at', 'createdAt', 'expiresAt', 'start', 'end', 'until'].map((f) => [f, INSTANT])),
+  ...Object.fromEntries(['day', 'from', 'to'].map((f) => [f, DAY])),
+  latencyMs: { type: ['number', 'null'], minimum: 0, maximum: 3_600_000 },
+};
+
 function operationsOf(document: OpenApiDocument): Array<{ method: string; template: string; operation: Operation }> {
   return Object.entries(document.paths ?? {}).flatMap(([template, item]) =>
     Object.entries(item)
@@ -87,6 +108,39 @@ for (const kind of STORE_KINDS) {
       assert.equal(document.openapi, '3.1.0');
       const result = await new Validator().validate(document);
       assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    });
+
+    it("declares the limits of api.md's conventions in every request schema that has such a field", () => {
+      const seen = new Set<string>();
+      for (const { where, name, schema } of requestFields(document)) {
+        const rule = CONVENTIONS[name];
+        if (rule === undefined) continue;
+        seen.add(name);
+        const declared = Object.fromEntries(Object.keys(rule).map((key) => [key, schema[key as keyof FieldSchema]]));
+        assert.deepEqual(declared, rule, where);
+      }
+      assert.deepEqual([...seen].sort(), Object.keys(CONVENTIONS).sort(), 'every convention has fields in the document');
+    });
+
+    it('declares limits that mean what api.md says: names, instants, days and list sizes', () => {
+      const name = new RegExp(requestField(document, 'post', '/workspace', ['name']).pattern ?? '', 'u');
+      for (const ok of ['a', ' Production ', 'x'.repeat(200), ` ${'x'.repeat(200)}\t`, 'a b', '\u00e9t\u00e9 \ud83d\ude00']) {
+        assert.ok(name.test(ok), JSON.stringify(ok));
+      }
+      for (const bad of ['', '   ', '\u00a0', 'x'.repeat(201), 'a\u0007b', 'a\tb', 'a\u0085b', 'a\ud800b']) {
+        assert.ok(!name.test(bad), JSON.stringify(bad));
+      }
+      const at = new RegExp(requestField(document, 'post', '/admin/reports', ['reports', '[]', 'at']).pattern ?? '', 'u');
+      for (const ok of ['2024-01-15T10:30:00Z', '2024-01-15T10:30:00.123+02:00']) assert.ok(at.test(ok), ok);
+      for (const bad of ['2024-01-15', '2024-01-15T10:30:00', '2024-01-15T10:30:00.1234Z', '2024-01-15 10:30:00Z']) {
+        assert.ok(!at.test(bad), bad);
+      }
+      const day = new RegExp(requestField(document, 'post', '/bucket/{bucketId}/stats', ['day']).pattern ?? '', 'u');
+      for (const ok of ['2024-01-15', '2024-01-15T00:00:00.000Z']) assert.ok(day.test(ok), ok);
+      for (const bad of ['2024-1-5', ' 2024-01-15', '2024-01-15T10:00:00']) assert.ok(!day.test(bad), bad);
+      assert.equal(requestField(document, 'post', '/node/status', ['buckets']).maxItems, 1000);
+      assert.equal(requestField(document, 'post', '/admin/reports', ['reports']).maxItems, 10_000);
+      assert.equal(requestField(document, 'post', '/admin/maintenance', ['windows']).maxItems, 10_000);
     });
 
     it('documents every route of the app, and nothing else', () => {

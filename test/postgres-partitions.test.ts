@@ -5,7 +5,7 @@ import pg from 'pg';
 import { dropRawReports, RAW_DROPPED_KEY } from '../src/store/raw-retention.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
 import type { Database } from '../src/store/database-schema.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS, dayOf } from '../src/time/instant.js';
 import { openStoreMigratedTo, stageInStore, writeSeriesAsOfOld } from './helpers/store-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
@@ -33,8 +33,8 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
   after(() => database.drop());
 
   /** A store and a second connection, for a reader that holds locks while the store works. */
-  async function withStoreAndReader(work: (store: Store, reader: pg.Client) => Promise<void>): Promise<void> {
-    const store = await openStore({ databaseUrl: database.url, staleAfterMs });
+  async function withStoreAndReader(work: (store: ServiceStore, reader: pg.Client) => Promise<void>): Promise<void> {
+    const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs });
     const reader = new pg.Client({ connectionString: database.url });
     await reader.connect();
     try {
@@ -59,7 +59,7 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
     const answer = await bucketDayStats(old.stats, bucketId, day, now, settings);
     await old.close();
 
-    let store: Store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    let store: ServiceStore = await openServiceStore({ databaseUrl: database.url, staleAfterMs });
     try {
       assert.deepEqual(await partitions(store.db), ['reports_before_partitioning', 'reports_default']);
       assert.equal(await countIn(store.db, 'reports_before_partitioning'), reports.length);
@@ -91,7 +91,7 @@ describe('PostgreSQL reports partitioned by day (migration 003)', () => {
       await sql`insert into reports_default (series_id, at, status, latency_ms)
         select id, ${stray}, 1, 5 from series`.execute(store.db);
       await store.close();
-      store = await openStore({ databaseUrl: database.url, staleAfterMs });
+      store = await openServiceStore({ databaseUrl: database.url, staleAfterMs });
       const stored = await store.reports.ingest([{ nodeId, bucketId, at: stray + 60_000, status: 'ONLINE', latencyMs: 2 }]);
       assert.deepEqual(stored, { accepted: 1, duplicates: 0, bucketGone: [] });
       assert.equal(await countIn(store.db, 'reports_default'), 2);

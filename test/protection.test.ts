@@ -6,7 +6,7 @@ import type { InjectOptions } from 'fastify';
 import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { envToConfig } from '../src/config/config.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { createMember } from './helpers/fixtures.js';
 import { OPERATOR_TOKEN, startTestApp, type TestApp } from './helpers/test-app.js';
 import { createTestDatabase, STORE_KINDS } from './helpers/test-stores.js';
@@ -94,7 +94,7 @@ describe('logs', () => {
       },
     });
     const config = envToConfig({ DATABASE_URL: database.url, FLASHBACK_ADMIN_TOKEN: OPERATOR_TOKEN, RATE_LIMIT_PER_MINUTE: '0' });
-    const store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
+    const store = await openServiceStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
     const app = await buildApp({ config, store, operatorToken: OPERATOR_TOKEN, logger: { level: 'trace', stream } });
     const t = { call: (options: InjectOptions) => app.inject(options) };
     const created = await t.call({

@@ -4,19 +4,19 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { envToConfig } from '../src/config/config.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { OPERATOR_TOKEN } from './helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
 
 let database: TestDatabase;
-let store: Store;
+let store: ServiceStore;
 let app: FastifyInstance;
 const lines: Array<Record<string, unknown>> = [];
 
 before(async () => {
   database = await createTestDatabase('sqlite');
   const config = envToConfig({ DATABASE_URL: database.url, FLASHBACK_ADMIN_TOKEN: OPERATOR_TOKEN });
-  store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
+  store = await openServiceStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);

@@ -4,7 +4,7 @@ import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
 import { nodeDayStatsFromReports, dayWindow } from '../src/stats/daily-node-stats.js';
 import type { Report } from '../src/stats/node-status.js';
 import { RAW_DROPPED_KEY } from '../src/store/raw-retention.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { DAY_MS } from '../src/time/instant.js';
 import { stageInStore } from './helpers/store-fixtures.js';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
@@ -18,7 +18,7 @@ const reports: Report[] = [
   { at: Date.parse('2024-01-15T06:06:00Z'), status: 'ONLINE', latencyMs: 60 },
 ];
 
-async function seed(store: Store): Promise<string> {
+async function seed(store: ServiceStore): Promise<string> {
   const { bucketId, nodeId } = await stageInStore(store, NOW);
   await store.reports.ingest(reports.map((r) => ({ nodeId, bucketId, ...r })));
   return bucketId;
@@ -33,11 +33,11 @@ for (const kind of STORE_KINDS) {
     after(() => database.drop());
 
     it('rebuilds the rollups at start, or refuses to start once raw reports were dropped', async () => {
-      const first = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+      const first = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
       const bucketId = await seed(first);
       await first.close();
 
-      const rebuilt = await openStore({ databaseUrl: database.url, staleAfterMs: 60_000 });
+      const rebuilt = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 60_000 });
       const [entry] = await bucketDayStats(rebuilt.stats, bucketId, DAY, NOW, { staleAfterMs: 60_000, nodeRetentionDays: 7 });
       const expected = nodeDayStatsFromReports(reports, dayWindow(DAY, NOW), 60_000);
       assert.equal(entry?.percUptime, expected?.percUptime);
@@ -46,7 +46,7 @@ for (const kind of STORE_KINDS) {
       await rebuilt.close();
 
       await assert.rejects(
-        openStore({ databaseUrl: database.url, staleAfterMs: 180_000 }),
+        openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 }),
         /STALE_AFTER_SECONDS changed from 60 to 180, but raw reports .* are gone/,
       );
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { StoreInUseError } from '../src/store/sqlite/store-lock.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { generateNodeKeys, statusRequest, type NodeKeys } from './helpers/node-signer.js';
 import {
   createNodeThroughApi,
@@ -105,13 +105,13 @@ describe('one process per SQLite file', () => {
   it('refuses a second store opened in the same process, and lets it open once the first is closed', async () => {
     const database = await createTestDatabase('sqlite');
     try {
-      const first = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+      const first = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
       await assert.rejects(
-        openStore({ databaseUrl: database.url, staleAfterMs: 180_000 }),
+        openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 }),
         (error) => error instanceof StoreInUseError && error.message.includes(`in use by process ${process.pid} on `),
       );
       await first.close();
-      const again = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+      const again = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
       await again.close();
     } finally {
       await database.drop();

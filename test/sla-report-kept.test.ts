@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { createNode, importReports, stage, type ImportedReport } from './helpers/fixtures.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
@@ -58,7 +58,7 @@ for (const kind of STORE_KINDS) {
     if (kind === 'postgres') {
       it("follows another instance's late report at once (no event reaches this one)", async () => {
         const before = await ask();
-        const other: Store = await openStore({ databaseUrl: t.config.databaseUrl, staleAfterMs: 180_000 });
+        const other: ServiceStore = await openServiceStore({ databaseUrl: t.config.databaseUrl, staleAfterMs: 180_000 });
         try {
           await other.reports.ingest([{ nodeId, bucketId, at: DAY + 690 * MINUTE, status: 'ONLINE', latencyMs: 11 }]);
         } finally {

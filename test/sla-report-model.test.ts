@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { dropRawReports, firstKeptDay } from '../src/store/raw-retention.js';
 import type { GetBucketIncidentsResponse, GetBucketReportResponse } from '../src/http/schemas/report-schemas.js';
 import { createNode, importReports, stage, type ImportedReport } from './helpers/fixtures.js';
 import { quantileAcceptable } from './helpers/quantile-rule.js';
@@ -359,62 +361,79 @@ for (const kind of STORE_KINDS) {
       [12, HISTORY_DAYS - 1],
       [HISTORY_DAYS - 1, HISTORY_DAYS - 1],
     ] as const;
-    for (const [a, b] of periods) {
-      it(`every field and every incident of days ${a}..${b} equal the model`, async () => {
-        const from = new Date((BASE_DAY + a) * DAY).toISOString().slice(0, 10);
-        const to = new Date((BASE_DAY + b) * DAY).toISOString().slice(0, 10);
-        const response = await t.call({ method: 'POST', url: `/bucket/${bucketId}/report`, payload: { from, to }, token });
-        assert.equal(response.statusCode, 200, response.body);
-        const answer = response.json<GetBucketReportResponse>();
-        const models = nodeIds.flatMap((id) => modelNode(id, byNode.get(id)!, windows, BASE_DAY + a, BASE_DAY + b, now) ?? []);
-        assert.deepEqual(
-          answer.nodes.map((n) => n.nodeId),
-          models.map((m) => m.nodeId),
-        );
-        for (const [i, model] of models.entries()) {
-          const node = answer.nodes[i]!;
-          const { latencies, incidentList, listedCounted, ...fields } = model;
-          const { p50_latency_ms, p95_latency_ms, p99_latency_ms, ip, host, region, version, daysWithoutDetail, ...got } = node;
-          assert.deepEqual(got, fields, `node ${i}`);
-          assert.deepEqual(daysWithoutDetail, []);
-          assert.equal(host, `n${nodeIds.indexOf(node.nodeId)}.example.net`);
-          assert.ok([ip, region, version].every((v) => typeof v === 'string'));
-          for (const [q, v] of [
-            [0.5, p50_latency_ms],
-            [0.95, p95_latency_ms],
-            [0.99, p99_latency_ms],
-          ] as const) {
-            assert.ok(quantileAcceptable(v, latencies, q), `node ${i} p${q * 100}: ${v}`);
-          }
-          void listedCounted;
-          void incidentList;
+    /** Every field and every incident of the report of days a..b equal to the model's. */
+    async function checkPeriod(a: number, b: number): Promise<void> {
+      const from = new Date((BASE_DAY + a) * DAY).toISOString().slice(0, 10);
+      const to = new Date((BASE_DAY + b) * DAY).toISOString().slice(0, 10);
+      const response = await t.call({ method: 'POST', url: `/bucket/${bucketId}/report`, payload: { from, to }, token });
+      assert.equal(response.statusCode, 200, response.body);
+      const answer = response.json<GetBucketReportResponse>();
+      const models = nodeIds.flatMap((id) => modelNode(id, byNode.get(id)!, windows, BASE_DAY + a, BASE_DAY + b, now) ?? []);
+      assert.deepEqual(
+        answer.nodes.map((n) => n.nodeId),
+        models.map((m) => m.nodeId),
+      );
+      for (const [i, model] of models.entries()) {
+        const node = answer.nodes[i]!;
+        const { latencies, incidentList, listedCounted, ...fields } = model;
+        const { p50_latency_ms, p95_latency_ms, p99_latency_ms, ip, host, region, version, daysWithoutDetail, ...got } = node;
+        assert.deepEqual(got, fields, `node ${i}`);
+        assert.deepEqual(daysWithoutDetail, []);
+        assert.equal(host, `n${nodeIds.indexOf(node.nodeId)}.example.net`);
+        assert.ok([ip, region, version].every((v) => typeof v === 'string'));
+        for (const [q, v] of [
+          [0.5, p50_latency_ms],
+          [0.95, p95_latency_ms],
+          [0.99, p99_latency_ms],
+        ] as const) {
+          assert.ok(quantileAcceptable(v, latencies, q), `node ${i} p${q * 100}: ${v}`);
         }
-        const sum = (key: 'countedMs' | 'onlineMs' | 'maintenanceMs' | 'downtimeMs' | 'incidents') =>
-          models.reduce((s, m) => s + m[key], 0);
-        const outsideMaintenance = sum('countedMs') - sum('maintenanceMs');
-        assert.deepEqual(answer.bucket, {
-          countedMs: sum('countedMs'),
-          onlineMs: sum('onlineMs'),
-          maintenanceMs: sum('maintenanceMs'),
-          perc_uptime: sum('countedMs') > 0 ? percent(sum('onlineMs'), sum('countedMs')) : 0,
-          perc_uptime_sla: outsideMaintenance > 0 ? percent(outsideMaintenance - sum('downtimeMs'), outsideMaintenance) : null,
-          downtimeMs: sum('downtimeMs'),
-          incidents: sum('incidents'),
-        });
-
-        const incidents = await t.call({ method: 'POST', url: `/bucket/${bucketId}/incidents`, payload: { from, to }, token });
-        assert.equal(incidents.statusCode, 200, incidents.body);
-        const expected = models
-          .flatMap((m) =>
-            m.incidentList.map((inc) => ({
-              ...inc,
-              host: `n${nodeIds.indexOf(m.nodeId)}.example.net`,
-              ip: `10.0.0.${nodeIds.indexOf(m.nodeId) + 1}`,
-            })),
-          )
-          .sort((x, y) => Date.parse(y.start) - Date.parse(x.start) || (x.nodeId < y.nodeId ? -1 : 1));
-        assert.deepEqual(incidents.json<GetBucketIncidentsResponse>().incidents, expected);
+        void listedCounted;
+        void incidentList;
+      }
+      const sum = (key: 'countedMs' | 'onlineMs' | 'maintenanceMs' | 'downtimeMs' | 'incidents') =>
+        models.reduce((s, m) => s + m[key], 0);
+      const outsideMaintenance = sum('countedMs') - sum('maintenanceMs');
+      assert.deepEqual(answer.bucket, {
+        countedMs: sum('countedMs'),
+        onlineMs: sum('onlineMs'),
+        maintenanceMs: sum('maintenanceMs'),
+        perc_uptime: sum('countedMs') > 0 ? percent(sum('onlineMs'), sum('countedMs')) : 0,
+        perc_uptime_sla: outsideMaintenance > 0 ? percent(outsideMaintenance - sum('downtimeMs'), outsideMaintenance) : null,
+        downtimeMs: sum('downtimeMs'),
+        incidents: sum('incidents'),
       });
+
+      const incidents = await t.call({ method: 'POST', url: `/bucket/${bucketId}/incidents`, payload: { from, to }, token });
+      assert.equal(incidents.statusCode, 200, incidents.body);
+      const expected = models
+        .flatMap((m) =>
+          m.incidentList.map((inc) => ({
+            ...inc,
+            host: `n${nodeIds.indexOf(m.nodeId)}.example.net`,
+            ip: `10.0.0.${nodeIds.indexOf(m.nodeId) + 1}`,
+          })),
+        )
+        .sort((x, y) => Date.parse(y.start) - Date.parse(x.start) || (x.nodeId < y.nodeId ? -1 : 1));
+      assert.deepEqual(incidents.json<GetBucketIncidentsResponse>().incidents, expected);
+    }
+
+    for (const [a, b] of periods) {
+      it(`every field and every incident of days ${a}..${b} equal the model`, () => checkPeriod(a, b));
+    }
+
+    // The rollups keep the down spans and sketches: once retention drops the raw reports of old days
+    // (and a restart empties every kept answer), the report and its incidents must not change.
+    it('drops the raw reports of the days before the last 10', async () => {
+      const pass = await dropRawReports(t.store.db, firstKeptDay(now, 10));
+      assert.ok(pass.deletedReports > 0 || pass.droppedPartitions.length > 0);
+      const cutoff = firstKeptDay(now, 10) * DAY;
+      const left = await sql<{ n: number }>`select count(*) as n from all_reports where at < ${cutoff}`.execute(t.store.db);
+      assert.equal(Number(left.rows[0]!.n), 0);
+      await t.restart();
+    });
+    for (const [a, b] of periods) {
+      it(`after raw retention, days ${a}..${b} still equal the model`, () => checkPeriod(a, b));
     }
   });
 }

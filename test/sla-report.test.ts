@@ -70,7 +70,8 @@ for (const kind of STORE_KINDS) {
       const response = await report({ from: '2024-01-15', to: '2024-01-15' });
       assert.equal(response.statusCode, 200, response.body);
       const body = response.json<GetBucketReportResponse>();
-      assert.deepEqual(body.bucket, {
+      // One node: the bucket's time figures are the node's.
+      const times = {
         countedMs: 86_400_000,
         onlineMs: 84_660_000,
         maintenanceMs: 3_600_000,
@@ -78,7 +79,8 @@ for (const kind of STORE_KINDS) {
         perc_uptime_sla: 100,
         downtimeMs: 0,
         incidents: 0,
-      });
+      };
+      assert.deepEqual(body.bucket, times);
       const [node] = body.nodes;
       assert.ok(node);
       const { p50_latency_ms, p95_latency_ms, p99_latency_ms, ...rest } = node;
@@ -89,13 +91,7 @@ for (const kind of STORE_KINDS) {
         region: 'us-east-1',
         version: '1.0.0',
         listedDays: 1,
-        countedMs: 86_400_000,
-        onlineMs: 84_660_000,
-        maintenanceMs: 3_600_000,
-        perc_uptime: 97.99,
-        perc_uptime_sla: 100,
-        downtimeMs: 0,
-        incidents: 0,
+        ...times,
         longestIncidentMs: null,
         avg_latency_ms: 17.44,
         daysWithoutDetail: [],

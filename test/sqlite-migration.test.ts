@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { bucketDayStats } from '../src/stats/bucket-day-stats.js';
 import { openStoreMigratedTo, stageInStore, writeSeriesAsOfOld } from './helpers/store-fixtures.js';
 import { DAY_MS } from '../src/time/instant.js';
@@ -29,7 +29,7 @@ describe('a SQLite store made before reports were clustered (migration 002)', ()
     const answer = await bucketDayStats(before.stats, bucketId, day, now, settings);
     await before.close();
 
-    const after = await openStore({ databaseUrl: `sqlite:${file}`, staleAfterMs: settings.staleAfterMs });
+    const after = await openServiceStore({ databaseUrl: `sqlite:${file}`, staleAfterMs: settings.staleAfterMs });
     try {
       const count = await sql<{ n: number }>`select count(*) as n from all_reports`.execute(after.db);
       assert.equal(count.rows[0]?.n, reports.length);

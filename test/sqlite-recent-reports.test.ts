@@ -3,28 +3,27 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { summarizeDay } from '../src/stats/day-summary.js';
 import type { Report } from '../src/stats/node-status.js';
-import { summaryFromRow } from '../src/store/rollup-rows.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { dayOf } from '../src/time/instant.js';
-import { stageInStore } from './helpers/store-fixtures.js';
+import { rollupsAsRead, stageInStore } from './helpers/store-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-stores.js';
 
 const now = Date.parse('2024-03-20T12:00:00.000Z');
 const staleAfterMs = 180_000;
 
-async function count(store: Store, table: 'reports' | 'reports_recent' | 'all_reports'): Promise<number> {
+async function count(store: ServiceStore, table: 'reports' | 'reports_recent' | 'all_reports'): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(store.db);
   return Number(rows[0]?.n);
 }
 
 describe('SQLite: live reports land in reports_recent first (migration 004)', () => {
   let database: TestDatabase;
-  let store: Store;
+  let store: ServiceStore;
   let bucketId: string;
   let nodeId: string;
   before(async () => {
     database = await createTestDatabase('sqlite');
-    store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    store = await openServiceStore({ databaseUrl: database.url, staleAfterMs });
     ({ bucketId, nodeId } = await stageInStore(store, now));
   });
   after(async () => {
@@ -57,13 +56,13 @@ describe('SQLite: live reports land in reports_recent first (migration 004)', ()
       latencyMs: [30, 10, 20, 40][i] as number,
     }));
     const rollup = await store.db.selectFrom('daily_rollups').selectAll().where('day', '=', dayOf(now)).executeTakeFirstOrThrow();
-    assert.deepEqual(summaryFromRow(rollup), summarizeDay(stored, staleAfterMs));
+    assert.deepEqual((await rollupsAsRead(store)).get(`${rollup.series_id}/${rollup.day}`), summarizeDay(stored, staleAfterMs));
     const { lastKept, ahead } = await store.stats.seriesAhead(rollup.series_id, dayOf(now), dayOf(now), now - 60_000 + 1);
     assert.deepEqual({ lastKept, ahead }, { lastKept: stored[0], ahead: stored.slice(1) }, 'readers see both tables');
 
     // Kept across a restart.
     await store.close();
-    store = await openStore({ databaseUrl: database.url, staleAfterMs });
+    store = await openServiceStore({ databaseUrl: database.url, staleAfterMs });
     assert.equal(await count(store, 'all_reports'), 4);
     assert.equal(await count(store, 'reports_recent'), 1);
   });

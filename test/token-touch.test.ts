@@ -9,14 +9,14 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { envToConfig } from '../src/config/config.js';
 import { TokenTouches } from '../src/http/token-touches.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../src/ingest/service-store.js';
 import { OPERATOR_TOKEN } from './helpers/test-app.js';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from './helpers/test-stores.js';
 
 const LAST_USE_FAILED = "could not record the token's last use";
 
 /** Makes every write of a token's last use fail, as a real failed write would: by a trigger that refuses it. */
-async function refuseLastUseWrites(store: Store): Promise<void> {
+async function refuseLastUseWrites(store: ServiceStore): Promise<void> {
   if (store.kind === 'sqlite') {
     await sql`CREATE TRIGGER refuse_touch BEFORE UPDATE OF last_used_at ON tokens BEGIN SELECT RAISE(ABORT, 'last use refused by the test'); END`.execute(
       store.db,
@@ -42,7 +42,7 @@ async function within(ms: number, answer: Promise<LightMyRequestResponse>): Prom
 for (const kind of STORE_KINDS) {
   describe(`a token's last-use write (${kind})`, () => {
     let database: TestDatabase;
-    let store: Store;
+    let store: ServiceStore;
     let app: FastifyInstance;
     const log: string[] = [];
 
@@ -78,7 +78,7 @@ for (const kind of STORE_KINDS) {
         FLASHBACK_ADMIN_TOKEN: OPERATOR_TOKEN,
         RATE_LIMIT_PER_MINUTE: '0',
       });
-      store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
+      store = await openServiceStore({ databaseUrl: config.databaseUrl, staleAfterMs: 180_000 });
       const stream = new Writable({
         write(chunk: Buffer, _encoding, done) {
           log.push(chunk.toString());

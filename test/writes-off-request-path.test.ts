@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dropRawReports, firstKeptDay } from '../src/store/raw-retention.js';
-import { openStore } from '../src/store/store.js';
+import { openServiceStore } from '../src/ingest/service-store.js';
 import { createBucket, createMember, createToken, createUser, createWorkspace, importReports } from './helpers/fixtures.js';
 import { SignedNode, statusRequest } from './helpers/node-signer.js';
 import { stageInStore } from './helpers/store-fixtures.js';
@@ -110,7 +110,7 @@ for (const kind of STORE_KINDS) {
   describe(`a token's last use (${kind})`, () => {
     it('is recorded, and a failed write left unawaited is no unhandled rejection', async () => {
       const database = await createTestDatabase(kind);
-      const store = await openStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
+      const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
       try {
         await stageInStore(store, NOW);
         const user = await store.users.create('touch@example.com', 'Touch', NOW);

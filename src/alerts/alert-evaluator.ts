@@ -1,8 +1,8 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time/clock.js';
 import { nextAlertStep, type CurrentStatus, type DownState } from '../stats/alert-transitions.js';
 import type { AlertRuleRecord } from '../store/alert-rule-store.js';
 import type { DownKey } from '../store/alert-outbox.js';
-import type { NewReport } from '../store/report-writer.js';
+import type { NewReport } from '../ingest/report-writer.js';
 import type { Store } from '../store/store.js';
 import type { AlertEventBuilder } from './alert-event-builder.js';
 import { NODE_EVENTS, type AlertScope } from './alert-scope.js';

@@ -1,7 +1,7 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time/clock.js';
 import type { AlertSettings } from '../config/config.js';
 import type { StatsSettings } from '../stats/bucket-day-stats.js';
-import type { Store } from '../store/store.js';
+import type { ServiceStore } from '../ingest/service-store.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertEventBuilder } from './alert-event-builder.js';
 import { AlertScope } from './alert-scope.js';
@@ -10,7 +10,7 @@ import { DeliveryWorker, type AlertLog } from './delivery-worker.js';
 import { NO_MAINTENANCE, type MaintenanceCover } from './maintenance-cover.js';
 
 export interface AlertServiceOptions {
-  store: Store;
+  store: ServiceStore;
   clock: Clock;
   stats: StatsSettings;
   settings: AlertSettings;
@@ -34,6 +34,12 @@ export class AlertService {
   readonly deliveries: DeliveryWorker;
   private readonly onObserved = (): void => void this.evaluator.drainObservations();
   private readonly onBucketDeleted = (bucketId: string): void => this.scope.forgetBucket(bucketId);
+  // The workspace's rules went with it: the sweep stops looking at them at once.
+  private readonly onWorkspaceDeleted = (): void => {
+    this.sweep
+      .refresh()
+      .catch((error: unknown) => this.options.log('warn', 'alert rules not read again', { error: String(error) }));
+  };
 
   constructor(private readonly options: AlertServiceOptions) {
     const { store, clock, stats, settings, log } = options;
@@ -50,6 +56,7 @@ export class AlertService {
     store.reports.alertFilter = (reports) => this.evaluator.select(reports);
     store.events.on('alertsObserved', this.onObserved);
     store.events.on('bucketDeleted', this.onBucketDeleted);
+    store.events.on('workspaceDeleted', this.onWorkspaceDeleted);
     const { deliveries } = this;
     store.alertOutbox.sender = {
       owner: deliveries.owner,
@@ -69,6 +76,7 @@ export class AlertService {
     store.reports.alertFilter = () => [];
     store.events.off('alertsObserved', this.onObserved);
     store.events.off('bucketDeleted', this.onBucketDeleted);
+    store.events.off('workspaceDeleted', this.onWorkspaceDeleted);
     store.alertRules.changed = async () => undefined;
     store.alertOutbox.sender = undefined;
     await this.sweep.stop();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time/clock.js';
 import type { AlertSettings } from '../config/config.js';
 import { bucketDayStats, type NodeDayEntry, type StatsSettings } from '../stats/bucket-day-stats.js';
 import { currentStatus } from '../stats/alert-transitions.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error.js';
+import { AccessError } from './access-error.js';
 import type { BucketRecord } from '../store/bucket-store.js';
 import type { Store } from '../store/store.js';
 import type { WorkspaceRecord } from '../store/workspace-store.js';
@@ -16,16 +16,16 @@ export async function requireWorkspaceRole(
   needed: Role,
 ): Promise<WorkspaceRecord> {
   const workspace = await store.workspaces.find(workspaceId);
-  if (!workspace) throw ApiError.notFound(`no workspace ${workspaceId}`);
+  if (!workspace) throw AccessError.notFound(`no workspace ${workspaceId}`);
   if (principal.kind === 'operator') return workspace;
   const role = await store.workspaces.roleOf(workspaceId, principal.userId);
   if (!role) {
     // Deleted meanwhile (its members go with it): that is a 404, not a refusal.
-    if (!(await store.workspaces.find(workspaceId))) throw ApiError.notFound(`no workspace ${workspaceId}`);
-    throw ApiError.forbidden(`you are not a member of workspace ${workspaceId}`);
+    if (!(await store.workspaces.find(workspaceId))) throw AccessError.notFound(`no workspace ${workspaceId}`);
+    throw AccessError.forbidden(`you are not a member of workspace ${workspaceId}`);
   }
   if (!grants(role, needed))
-    throw ApiError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
+    throw AccessError.forbidden(`this needs the ${needed} role in workspace ${workspaceId}; you have ${role}`);
   return workspace;
 }
 
@@ -37,12 +37,12 @@ export async function requireBucketRole(
   needed: Role,
 ): Promise<BucketRecord> {
   const bucket = await store.buckets.find(bucketId);
-  if (!bucket) throw ApiError.notFound(`no bucket ${bucketId}`);
+  if (!bucket) throw AccessError.notFound(`no bucket ${bucketId}`);
   if (principal.kind === 'operator') return bucket;
   const role = await store.workspaces.roleOf(bucket.workspace_id, principal.userId);
-  if (!role) throw ApiError.forbidden(`bucket ${bucketId} is not in any of your workspaces`);
+  if (!role) throw AccessError.forbidden(`bucket ${bucketId} is not in any of your workspaces`);
   if (!grants(role, needed))
-    throw ApiError.forbidden(`this needs the ${needed} role in the bucket's workspace; you have ${role}`);
+    throw AccessError.forbidden(`this needs the ${needed} role in the bucket's workspace; you have ${role}`);
   return bucket;
 }
 
@@ -61,5 +61,5 @@ export function keptBucketAccess(store: Store, principal: Principal, bucketId: s
 
 /** Refuses anyone but the operator (403). */
 export function requireOperator(principal: Principal): void {
-  if (principal.kind !== 'operator') throw ApiError.forbidden('only the operator may do this');
+  if (principal.kind !== 'operator') throw AccessError.forbidden('only the operator may do this');
 }

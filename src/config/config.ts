@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ENV_NAMES, envValue, type DefaultedEnvName, type Env } from './env-variables.js';
 
 /** The service's settings, read once from the environment at start. */
 export interface Config {
@@ -41,68 +42,21 @@ export interface AlertSettings {
   sweepIntervalMs: number;
 }
 
-/** The variables the service reads, as strings (or unset). */
-export interface Env {
-  PORT?: string | undefined;
-  HOST?: string | undefined;
-  DATA_DIR?: string | undefined;
-  DATABASE_URL?: string | undefined;
-  FLASHBACK_ADMIN_TOKEN?: string | undefined;
-  STALE_AFTER_SECONDS?: string | undefined;
-  NODE_RETENTION_DAYS?: string | undefined;
-  LATE_REPORT_DAYS?: string | undefined;
-  RAW_RETENTION_DAYS?: string | undefined;
-  RATE_LIMIT_PER_MINUTE?: string | undefined;
-  LOG_LEVEL?: string | undefined;
-  ALERT_ALLOW_PRIVATE_TARGETS?: string | undefined;
-  SMTP_URL?: string | undefined;
-  SMTP_FROM?: string | undefined;
-  DASHBOARD_URL?: string | undefined;
-  ALERT_TIMEOUT_MS?: string | undefined;
-  ALERT_RETRY_BASE_MS?: string | undefined;
-  ALERT_RETRY_MAX_MS?: string | undefined;
-  ALERT_GIVE_UP_MS?: string | undefined;
-  ALERT_SWEEP_MS?: string | undefined;
-}
-
 /** A setting that cannot be used; its message names the variable and what it needs. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const NAMES: Array<keyof Env> = [
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'FLASHBACK_ADMIN_TOKEN',
-  'STALE_AFTER_SECONDS',
-  'NODE_RETENTION_DAYS',
-  'LATE_REPORT_DAYS',
-  'RAW_RETENTION_DAYS',
-  'RATE_LIMIT_PER_MINUTE',
-  'LOG_LEVEL',
-  'ALERT_ALLOW_PRIVATE_TARGETS',
-  'SMTP_URL',
-  'SMTP_FROM',
-  'DASHBOARD_URL',
-  'ALERT_TIMEOUT_MS',
-  'ALERT_RETRY_BASE_MS',
-  'ALERT_RETRY_MAX_MS',
-  'ALERT_GIVE_UP_MS',
-  'ALERT_SWEEP_MS',
-];
-
 /** Picks the service's variables out of an environment (by default the process's). */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const env: Env = {};
-  for (const name of NAMES) if (source[name] !== undefined && source[name] !== '') env[name] = source[name];
+  for (const name of ENV_NAMES) if (source[name] !== undefined && source[name] !== '') env[name] = source[name];
   return env;
 }
 
-function integer(env: Env, name: keyof Env, fallback: number, min: number, max: number): number {
-  const text = env[name];
-  if (text === undefined) return fallback;
+/** A whole number from `min` to `max`: the variable's value, or its default (see `ENV_VARIABLES`). */
+function integer(env: Env, name: DefaultedEnvName, min: number, max: number): number {
+  const text = envValue(env, name);
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
@@ -121,7 +75,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * databaseUrlOf({ DATA_DIR: '/var/lib/fbstats' }); // 'sqlite:/var/lib/fbstats/flashback.db'
  */
 export function databaseUrlOf(env: Env): string {
-  return env.DATABASE_URL ?? `sqlite:${join(env.DATA_DIR ?? './data', 'flashback.db')}`;
+  return env.DATABASE_URL ?? `sqlite:${join(envValue(env, 'DATA_DIR'), 'flashback.db')}`;
 }
 
 /**
@@ -132,7 +86,7 @@ export function databaseUrlOf(env: Env): string {
  * const config = envToConfig(readEnv());
  */
 export function envToConfig(env: Env): Config {
-  const dataDir = env.DATA_DIR ?? './data';
+  const dataDir = envValue(env, 'DATA_DIR');
   const databaseUrl = databaseUrlOf(env);
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must be sqlite:<path> or postgres://..., got ${JSON.stringify(databaseUrl)}`);
@@ -141,44 +95,44 @@ export function envToConfig(env: Env): Config {
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('FLASHBACK_ADMIN_TOKEN must be at least 16 characters long');
   }
-  const logLevel = env.LOG_LEVEL ?? 'info';
+  const logLevel = envValue(env, 'LOG_LEVEL');
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return {
-    port: integer(env, 'PORT', 3000, 0, 65_535),
-    host: env.HOST ?? '127.0.0.1',
+    port: integer(env, 'PORT', 0, 65_535),
+    host: envValue(env, 'HOST'),
     dataDir,
     databaseUrl,
     adminToken,
-    staleAfterSeconds: integer(env, 'STALE_AFTER_SECONDS', 180, 1, 86_400 * 7),
-    nodeRetentionDays: integer(env, 'NODE_RETENTION_DAYS', 7, 0, 3650),
-    lateReportDays: integer(env, 'LATE_REPORT_DAYS', 7, 0, 3650),
-    rawRetentionDays: integer(env, 'RAW_RETENTION_DAYS', 0, 0, 36_500),
-    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
+    staleAfterSeconds: integer(env, 'STALE_AFTER_SECONDS', 1, 86_400 * 7),
+    nodeRetentionDays: integer(env, 'NODE_RETENTION_DAYS', 0, 3650),
+    lateReportDays: integer(env, 'LATE_REPORT_DAYS', 0, 3650),
+    rawRetentionDays: integer(env, 'RAW_RETENTION_DAYS', 0, 36_500),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 100_000_000),
     logLevel,
     alerts: alertSettings(env),
   };
 }
 
 function alertSettings(env: Env): AlertSettings {
-  const allow = env.ALERT_ALLOW_PRIVATE_TARGETS ?? '0';
+  const allow = envValue(env, 'ALERT_ALLOW_PRIVATE_TARGETS');
   if (allow !== '0' && allow !== '1') throw new ConfigError('ALERT_ALLOW_PRIVATE_TARGETS must be 0 or 1');
   const smtpUrl = env.SMTP_URL ?? null;
   if (smtpUrl !== null && !/^smtps?:\/\/[^/]+/.test(smtpUrl)) {
     throw new ConfigError('SMTP_URL must be smtp://host[:port] or smtps://host[:port]');
   }
-  const dashboardUrl = env.DASHBOARD_URL ?? 'http://127.0.0.1:3000/';
+  const dashboardUrl = envValue(env, 'DASHBOARD_URL');
   if (!/^https?:\/\/[^/]+/.test(dashboardUrl)) throw new ConfigError('DASHBOARD_URL must be an http or https URL');
-  const retryBaseMs = integer(env, 'ALERT_RETRY_BASE_MS', 10_000, 1, 3_600_000);
+  const retryBaseMs = integer(env, 'ALERT_RETRY_BASE_MS', 1, 3_600_000);
   return {
     allowPrivateTargets: allow === '1',
     smtpUrl,
-    smtpFrom: env.SMTP_FROM ?? 'alerts@flashback.invalid',
+    smtpFrom: envValue(env, 'SMTP_FROM'),
     dashboardUrl: dashboardUrl.endsWith('/') ? dashboardUrl : `${dashboardUrl}/`,
-    timeoutMs: integer(env, 'ALERT_TIMEOUT_MS', 10_000, 1, 600_000),
+    timeoutMs: integer(env, 'ALERT_TIMEOUT_MS', 1, 600_000),
     retryBaseMs,
-    retryMaxMs: integer(env, 'ALERT_RETRY_MAX_MS', 3_600_000, retryBaseMs, 86_400_000),
-    giveUpAfterMs: integer(env, 'ALERT_GIVE_UP_MS', 86_400_000, 1, 30 * 86_400_000),
-    sweepIntervalMs: integer(env, 'ALERT_SWEEP_MS', 2_000, 10, 10_000),
+    retryMaxMs: integer(env, 'ALERT_RETRY_MAX_MS', retryBaseMs, 86_400_000),
+    giveUpAfterMs: integer(env, 'ALERT_GIVE_UP_MS', 1, 30 * 86_400_000),
+    sweepIntervalMs: integer(env, 'ALERT_SWEEP_MS', 10, 10_000),
   };
 }
 

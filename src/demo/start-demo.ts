@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import { resolveOperatorToken } from '../auth/operator-token.js';
 import { envToConfig } from '../config/config.js';
-import { openStore, type Store } from '../store/store.js';
+import { openServiceStore, type ServiceStore } from '../ingest/service-store.js';
 import { demoTimeline, type DemoTimeline } from './demo-behaviour.js';
 import { importHistory, importUpgrade, type HistoryResult } from './demo-history.js';
 import { startLiveFleet, type LiveFleet } from './demo-live.js';
@@ -103,7 +103,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoHandle> {
       DASHBOARD_URL: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}/`,
     }),
   });
-  const store: Store = await openStore({ databaseUrl: config.databaseUrl, staleAfterMs: config.staleAfterSeconds * 1000, log });
+  const store: ServiceStore = await openServiceStore({
+    databaseUrl: config.databaseUrl,
+    staleAfterMs: config.staleAfterSeconds * 1000,
+    log,
+  });
   let app: FastifyInstance | undefined;
   let live: LiveFleet | undefined;
   let alerts: DemoAlerts | undefined;

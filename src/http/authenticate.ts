@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal, RouteAccess } from '../auth/principal.js';
 import { hashToken, matchesHash } from '../auth/token-secret.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time/clock.js';
 import type { Store } from '../store/store.js';
 import type { TokenRecord } from '../store/token-store.js';
 import { ApiError } from './api-error.js';

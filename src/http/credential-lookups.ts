@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../time/clock.js';
 import { RECENT_TTL_MS } from '../store/recent-cache.js';
 
 /** The two credentials looked up in the store: a bearer token's hash and a node's id. */

@@ -3,7 +3,9 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifySchemaValidationError, SchemaErrorDataVar } from 'fastify/types/schema.js';
+import { AccessError, type AccessRefusal } from '../auth/access-error.js';
 import { ApiError } from './api-error.js';
+import { fieldLimitMessage, type LimitedField } from './field-limit-messages.js';
 
 // Fastify's own 4xx codes, reworded for a person.
 const FASTIFY_MESSAGES: Record<string, (error: FastifyError) => string> = {
@@ -14,9 +16,15 @@ const FASTIFY_MESSAGES: Record<string, (error: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => 'the body is not valid JSON',
 };
 
+// The keywords that limit a string; a field's sentence (field-limit-messages.ts) covers them all.
+const STRING_LIMITS = new Set(['minLength', 'maxLength', 'pattern', 'format']);
+
 /**
  * Turns Ajv's errors into one sentence naming the field the way a caller
- * wrote it, e.g. `body.reports[3].status must be one of ONLINE, OFFLINE, DISCONNECTED`.
+ * wrote it, e.g. `body.reports[3].status must be one of ONLINE, OFFLINE, DISCONNECTED`,
+ * or, for a field with limits of its own (a name, an ip, an instant...),
+ * `reports[3].at must be an RFC 3339 date-time ...`. Ajv runs with `verbose`,
+ * so that an error carries the refused value and its field's schema.
  */
 export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataVar: SchemaErrorDataVar): Error {
   const [error] = errors;
@@ -30,6 +38,12 @@ export function formatSchemaErrors(errors: FastifySchemaValidationError[], dataV
   const params = error.params;
   if (path === '' && error.keyword === 'type' && dataVar === 'body') {
     return ApiError.badRequest('the body must be a JSON object');
+  }
+  if (STRING_LIMITS.has(error.keyword)) {
+    const { parentSchema, data } = error as { parentSchema?: LimitedField; data?: unknown };
+    const message = parentSchema === undefined ? undefined : fieldLimitMessage(parentSchema, data);
+    // A body field is named as the caller wrote it (`ip`, `buckets[3].createdAt`).
+    if (message !== undefined) return ApiError.badRequest(`${dataVar === 'body' ? path.slice(1) : where} ${message}`);
   }
   switch (error.keyword) {
     case 'required':
@@ -72,11 +86,17 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
   void reply.status(500).send({ success: false, message: 'internal error; it has been logged' });
 }
 
+// Auth's refusals, as HTTP answers them.
+const ACCESS_STATUS: Record<AccessRefusal, number> = { 'not-found': 404, forbidden: 403 };
+
 /** One error shape everywhere: `{"success": false, "message"}`; 5xx details only go to the log. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.status(error.statusCode).send({ success: false, message: error.message });
+    }
+    if (error instanceof AccessError) {
+      return reply.status(ACCESS_STATUS[error.refusal]).send({ success: false, message: error.message });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

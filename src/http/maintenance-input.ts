@@ -4,7 +4,7 @@ import type { MaintenanceWindowRecord } from '../store/maintenance-store.js';
 import type { Store } from '../store/store.js';
 import { formatInstant } from '../time/instant.js';
 import { ApiError } from './api-error.js';
-import { optionalName, requireInstant } from './input.js';
+import { instantOf, storedName } from './input.js';
 import type { MaintenanceWindow, MaintenanceWindowRequest } from './schemas/maintenance-schemas.js';
 
 /** A window's definition and reason, as checked from a request. */
@@ -13,20 +13,20 @@ export interface CheckedWindow {
   reason: string | null;
 }
 
-const optionalInstant = (field: string, text: string | null | undefined): number | null =>
-  text === undefined || text === null ? null : requireInstant(field, text);
+const optionalInstant = (text: string | null | undefined): number | null =>
+  text === undefined || text === null ? null : instantOf(text);
 
 /**
- * The checks of a window's fields that a JSON Schema cannot make: which
- * fields go together, instants in order, a usable rule. `prefix` names the
- * entry in a message (`windows[3].`). Whether `start` may lie in the past is
- * the caller's to decide.
+ * The checks of a window's fields that a JSON Schema cannot make (it has
+ * checked each field alone): which fields go together, instants in order, a
+ * usable rule. `prefix` names the entry in a message (`windows[3].`).
+ * Whether `start` may lie in the past is the caller's to decide.
  */
 export function checkWindowFields(body: MaintenanceWindowRequest, prefix = ''): CheckedWindow {
   const bad = (message: string): ApiError => ApiError.badRequest(`${prefix}${message}`);
-  const start = requireInstant(`${prefix}start`, body.start);
-  const end = optionalInstant(`${prefix}end`, body.end);
-  const until = optionalInstant(`${prefix}until`, body.until);
+  const start = instantOf(body.start);
+  const end = optionalInstant(body.end);
+  const until = optionalInstant(body.until);
   const rrule = body.rrule === undefined || body.rrule === null ? null : body.rrule.trim();
   const durationMinutes = body.durationMinutes ?? null;
   // rrule.js counts years from 1970; no maintenance lies before the service's epoch anyway.
@@ -50,7 +50,7 @@ export function checkWindowFields(body: MaintenanceWindowRequest, prefix = ''): 
   }
   const nodeIds =
     body.nodeIds === undefined || body.nodeIds === null ? null : [...new Set(body.nodeIds.map((id) => id.toLowerCase()))];
-  const reason = optionalName(`${prefix}reason`, body.reason);
+  const reason = storedName(body.reason);
   return { definition: { nodeIds, start, end, rrule, durationMinutes, until }, reason };
 }
 

@@ -48,8 +48,8 @@ export async function bucketPeriodReport(
   settings: StatsSettings,
   maintenanceOf: MaintenanceOf,
 ): Promise<BucketPeriodReport> {
-  const { read, nodes: inputs } = await readPeriodInputs(source, bucketId, period, now, settings, maintenanceOf, true);
-  const figures = periodFigures(inputs, maintenanceOf, read, period, now);
+  const inputs = await readPeriodInputs(source, bucketId, period, now, settings, maintenanceOf);
+  const figures = periodFigures(inputs, period);
   const byInstant = new Map<number, string[]>();
   for (const node of figures.nodes) {
     const asOf = profileInstantOf(node.lastListedDay, now);

@@ -113,7 +113,19 @@ export function appendReport(summary: DaySummary, report: Report, staleAfterMs: 
  * appendReports(summary, newerReportsOldestFirst, 180_000)
  */
 export function appendReports(summary: DaySummary, reports: readonly Report[], staleAfterMs: number): DaySummary {
-  return reports.reduce((s, r) => appendInPlace(s, r, staleAfterMs), copyOf(summary));
+  return appendReportsInPlace(copyOf(summary), reports, staleAfterMs);
+}
+
+/**
+ * `appendReports` that changes `summary` itself instead of a copy: for a
+ * caller that owns it (the ingest writer, which decoded it from its row for
+ * this one append), saving the copy of its sketch on every group commit.
+ *
+ * @example
+ * const next = appendReportsInPlace(summaryFromRow(row), newerReportsOldestFirst, 180_000);
+ */
+export function appendReportsInPlace(summary: DaySummary, reports: readonly Report[], staleAfterMs: number): DaySummary {
+  return reports.reduce((s, r) => appendInPlace(s, r, staleAfterMs), summary);
 }
 
 /**

@@ -35,6 +35,8 @@ export function appendDownSpan(spans: DownSpan[], span: DownSpan): void {
   else spans.push({ from: span.from, to: span.to, status: span.status });
 }
 
+const EVERYWHERE: Interval = { from: -Infinity, to: Infinity };
+
 /**
  * Appends the down spans that report `from` makes until `nextAt` (the next
  * report's instant, or where the timeline is cut), clipped to `[from.at,
@@ -51,7 +53,7 @@ export function appendDownSpansOf(
   from: Report,
   nextAt: number,
   staleAfterMs: number,
-  clip: Interval = { from: -Infinity, to: Infinity },
+  clip: Interval = EVERYWHERE,
 ): void {
   const staleAt = Math.min(from.at + staleAfterMs, nextAt);
   const clipped = (span: DownSpan): DownSpan => ({

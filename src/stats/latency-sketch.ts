@@ -110,10 +110,11 @@ export class LatencySketch {
    * bin and its count.
    */
   encode(): Uint8Array {
-    const out = new ByteWriter();
+    const bins = [...this.bins.keys()].sort((a, b) => a - b);
+    // A bin takes about three bytes (its step and its count).
+    const out = new ByteWriter(8 + 3 * bins.length);
     out.byte(FORMAT);
     out.uint(this.zeros);
-    const bins = [...this.bins.keys()].sort((a, b) => a - b);
     out.uint(bins.length);
     let previous = 0;
     for (const bin of bins) {

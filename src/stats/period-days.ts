@@ -1,7 +1,8 @@
 import { DAY_MS, dayOf } from '../time/instant.js';
 import type { StatsSettings } from './bucket-day-stats.js';
 import { rollupsByDay, type RangeStatsSource } from './bucket-range-stats.js';
-import { nodeIncidents, spanWindow, type DaySpan } from './incidents.js';
+import { nodeIncidents, spanWindow, type DaySpan, type Incident } from './incidents.js';
+import type { Interval } from './intervals.js';
 import { listedNodeDays, lookbackDays } from './listed-node-days.js';
 import { nodeDayDetail } from './node-day-timeline.js';
 import type { MaintenanceOf, NodePeriodInput } from './period-report.js';
@@ -19,6 +20,18 @@ export const INCIDENT_LOOKBACK_DAYS = 366;
 export interface PeriodInputs {
   read: DaySpan;
   nodes: NodePeriodInput[];
+  /**
+   * Each node's maintenance time over `read` and its incidents
+   * (`nodeIncidents`): finding how far to read needs both, so they are
+   * handed on to the figures rather than computed again.
+   */
+  timeOff: Map<string, NodeTimeOff>;
+}
+
+/** A node's maintenance time (normalized intervals) and incidents over the span read. */
+export interface NodeTimeOff {
+  maintenance: Interval[];
+  incidents: Incident[];
 }
 
 /**
@@ -57,16 +70,32 @@ function joinDays(nodes: Map<string, NodePeriodInput>, more: Map<string, NodePer
   }
 }
 
+/** Each node's maintenance time over `read`, and its incidents with that maintenance. */
+function timeOffOver(
+  nodes: Map<string, NodePeriodInput>,
+  maintenanceOf: MaintenanceOf,
+  read: DaySpan,
+  period: DaySpan,
+  now: number,
+): Map<string, NodeTimeOff> {
+  const window = spanWindow(read, now);
+  const timeOff = new Map<string, NodeTimeOff>();
+  for (const node of nodes.values()) {
+    const maintenance = maintenanceOf(node.nodeId, window.from, window.to);
+    timeOff.set(node.nodeId, { maintenance, incidents: nodeIncidents(node, maintenance, read, period, now) });
+  }
+  return timeOff;
+}
+
 /**
- * What a period's figures need: its listed days, and, with `wholeIncidents`,
- * the days before and after it (read a month at a time, up to
- * `INCIDENT_LOOKBACK_DAYS` back and up to now ahead) for as long as an
- * incident of the period still runs at the edge of what was read, so that
- * it is listed with its true start and end. The period report alone needs
- * no more than the period: its incident figures are clipped to it.
+ * What a period's figures need: its listed days, and the days before and
+ * after it (read a month at a time, up to `INCIDENT_LOOKBACK_DAYS` back and
+ * up to now ahead) for as long as an incident of the period still runs at
+ * the edge of what was read, so that it is listed with its true start and
+ * end.
  *
  * @example
- * const { read, nodes } = await readPeriodInputs(store.stats, bucketId, { fromDay, toDay }, Date.now(), settings, maintenanceOf, true);
+ * const { read, nodes, timeOff } = await readPeriodInputs(store.stats, bucketId, { fromDay, toDay }, Date.now(), settings, maintenanceOf);
  */
 export async function readPeriodInputs(
   source: RangeStatsSource,
@@ -75,29 +104,25 @@ export async function readPeriodInputs(
   now: number,
   settings: StatsSettings,
   maintenanceOf: MaintenanceOf,
-  wholeIncidents: boolean,
 ): Promise<PeriodInputs> {
   const nodes = await readListedDays(source, bucketId, period, now, settings);
   const read = { ...period };
-  if (!wholeIncidents) return { read, nodes: [...nodes.values()] };
-  const edges = () => {
-    const window = spanWindow(read, now);
+  const today = dayOf(now);
+  for (;;) {
+    const timeOff = timeOffOver(nodes, maintenanceOf, read, period, now);
+    const readFrom = spanWindow(read, now).from;
     let startsAtEdge = false;
     let endsAtEdge = false;
-    for (const node of nodes.values()) {
-      const maintenance = maintenanceOf(node.nodeId, window.from, window.to);
-      for (const incident of nodeIncidents(node, maintenance, read, period, now)) {
-        if (incident.start === window.from && node.firstAt < window.from) startsAtEdge = true;
+    for (const [nodeId, { incidents }] of timeOff) {
+      const firstAt = nodes.get(nodeId)!.firstAt;
+      for (const incident of incidents) {
+        if (incident.start === readFrom && firstAt < readFrom) startsAtEdge = true;
         if (incident.end === null) endsAtEdge = true;
       }
     }
-    return { startsAtEdge, endsAtEdge };
-  };
-  const today = dayOf(now);
-  for (let edge = edges(); ; edge = edges()) {
-    const back = edge.startsAtEdge && read.fromDay > period.fromDay - INCIDENT_LOOKBACK_DAYS;
-    const ahead = edge.endsAtEdge && read.toDay < today;
-    if (!back && !ahead) break;
+    const back = startsAtEdge && read.fromDay > period.fromDay - INCIDENT_LOOKBACK_DAYS;
+    const ahead = endsAtEdge && read.toDay < today;
+    if (!back && !ahead) return { read, nodes: [...nodes.values()], timeOff };
     if (back) {
       const fromDay = Math.max(period.fromDay - INCIDENT_LOOKBACK_DAYS, read.fromDay - EXTEND_CHUNK_DAYS);
       joinDays(nodes, await readListedDays(source, bucketId, { fromDay, toDay: read.fromDay - 1 }, now, settings), true);
@@ -109,7 +134,6 @@ export async function readPeriodInputs(
       read.toDay = toDay;
     }
   }
-  return { read, nodes: [...nodes.values()] };
 }
 
 /** The end of the last listed day of a node, as of which its profile is given (the current day: now). */

@@ -1,7 +1,8 @@
-import { nodeIncidents, spanWindow, type DaySpan, type Incident, type TimelineDay } from './incidents.js';
+import type { DaySpan, Incident } from './incidents.js';
 import type { Interval } from './intervals.js';
 import type { LatencySketch } from './latency-sketch.js';
 import { nodeDaySla } from './node-day-sla.js';
+import type { NodeTimeOff, PeriodInputs } from './period-days.js';
 import type { NodeDayDetail } from './node-day-timeline.js';
 import { percentHalfUp, roundHalfUp2 } from './rounding.js';
 
@@ -97,28 +98,23 @@ function quantilesOf(days: readonly ListedDayDetail[]): Array<number | null> {
 
 /**
  * One node's period figures (`sla.md`'s table, its profile aside) from its
- * listed days over `read` (which holds `period`; days outside it only serve
- * to find where incidents begin and end).
+ * listed days (those outside `period` only serve to find where incidents
+ * begin and end), its maintenance time and its incidents over the span
+ * read (`readPeriodInputs`).
  *
  * @example
- * nodePeriodFigures(node, maintenanceOf, { fromDay: 19737, toDay: 19767 }, { fromDay: 19737, toDay: 19767 }, Date.now())
+ * nodePeriodFigures(node, { maintenance, incidents }, { fromDay: 19737, toDay: 19767 })
  * // { nodeId, countedMs, onlineMs, percUptime: 99.5, percUptimeSla: 100, incidents: 0, p95LatencyMs: 48.2, ... }
  */
 export function nodePeriodFigures(
   node: NodePeriodInput,
-  maintenanceOf: MaintenanceOf,
-  read: DaySpan,
+  { maintenance, incidents: incidentList }: NodeTimeOff,
   period: DaySpan,
-  now: number,
 ): NodePeriodFigures | undefined {
   const inPeriod = node.days.filter((d) => d.day >= period.fromDay && d.day <= period.toDay);
   const last = inPeriod[inPeriod.length - 1];
   if (!last) return undefined;
-  const readWindow = spanWindow(read, now);
-  const maintenance = maintenanceOf(node.nodeId, readWindow.from, readWindow.to);
   const daysSla = inPeriod.flatMap((d) => (d.timeline ? [nodeDaySla(d.timeline, maintenance)] : []));
-  const timelines: TimelineDay[] = node.days.map((d) => ({ day: d.day, timeline: d.timeline }));
-  const incidentList = nodeIncidents({ firstAt: node.firstAt, days: timelines }, maintenance, read, period, now);
   const counting = incidentList.filter((i) => i.countedOutsideMaintenanceMs > 0);
   const times = slaTimes([...daysSla.map((d) => ({ ...d, incidents: 0 })), emptyTimes(counting.length)]);
   const latencySum = inPeriod.reduce((total, d) => total + d.latencySum, 0);
@@ -149,16 +145,13 @@ function emptyTimes(incidents: number): Omit<SlaTimes, 'percUptime' | 'percUptim
  * averaged.
  *
  * @example
- * const { nodes, bucket } = periodFigures(inputs, maintenanceOf, read, period, Date.now());
+ * const { nodes, bucket } = periodFigures(await readPeriodInputs(...), period);
  * bucket.percUptimeSla // 99.97
  */
-export function periodFigures(
-  inputs: readonly NodePeriodInput[],
-  maintenanceOf: MaintenanceOf,
-  read: DaySpan,
-  period: DaySpan,
-  now: number,
-): PeriodFigures {
-  const nodes = inputs.flatMap((node) => nodePeriodFigures(node, maintenanceOf, read, period, now) ?? []);
+export function periodFigures({ nodes: inputs, timeOff }: PeriodInputs, period: DaySpan): PeriodFigures {
+  const nodes = inputs.flatMap((node) => {
+    const off = timeOff.get(node.nodeId);
+    return (off && nodePeriodFigures(node, off, period)) ?? [];
+  });
   return { nodes, bucket: slaTimes(nodes) };
 }

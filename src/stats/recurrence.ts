@@ -93,7 +93,7 @@ function checkCalendarRule(parts: RuleParts, start: number): void {
   });
   if (!finished) throw new RecurrenceRuleError('rrule matches nothing, or too rarely to be evaluated (checked for 1 s)');
   if (firstYear.length === 0 && later.length === 0)
-    throw new RecurrenceRuleError('rrule yields no occurrence within 9 years of start');
+    throw new RecurrenceRuleError('rrule matches nothing within 9 years of its start');
   if (firstYear.length > MAX_OCCURRENCES_PER_YEAR) {
     throw new RecurrenceRuleError(
       `rrule yields more than ${MAX_OCCURRENCES_PER_YEAR} occurrences a year; for a dense period use FREQ=MINUTELY;INTERVAL=n alone`,

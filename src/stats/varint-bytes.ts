@@ -8,8 +8,13 @@
  * const out = new ByteWriter(); out.uint(300); new ByteReader(out.bytes()).uint() // 300
  */
 export class ByteWriter {
-  private buffer = new Uint8Array(32);
+  private buffer: Uint8Array;
   private length = 0;
+
+  /** `expected`: how many bytes are likely to be written, so that the buffer grows rarely. */
+  constructor(expected = 32) {
+    this.buffer = new Uint8Array(Math.max(8, expected));
+  }
 
   /** Appends a non-negative safe integer. */
   uint(value: number): void {
@@ -36,9 +41,9 @@ export class ByteWriter {
     this.buffer[this.length++] = value;
   }
 
-  /** The bytes written so far (a copy). */
+  /** The bytes written so far: a view of this writer's buffer, so nothing may be written after taking it. */
   bytes(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    return this.buffer.subarray(0, this.length);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AlertChannelTable, AlertRuleTable, Database } from './database-schema.js';
 
 export type AlertChannelRecord = Selectable<AlertChannelTable>;
@@ -39,6 +39,21 @@ const ruleColumns = (fields: AlertRuleFields) => ({
   for_seconds: fields.forSeconds,
   uptime_below: fields.uptimeBelow,
 });
+
+/**
+ * Removes everything of a workspace's alerts inside `trx` (the workspace's
+ * deletion): its channels and rules with their states, and the events,
+ * deliveries and tries still kept for it, so that nothing is sent in the
+ * name of a workspace that is gone.
+ */
+export async function deleteWorkspaceAlerts(trx: Transaction<Database>, workspaceId: string): Promise<void> {
+  const rules = trx.selectFrom('alert_rules').select('id').where('workspace_id', '=', workspaceId);
+  await trx.deleteFrom('alert_down_states').where('rule_id', 'in', rules).execute();
+  await trx.deleteFrom('alert_uptime_sent').where('rule_id', 'in', rules).execute();
+  for (const table of ['alert_rules', 'alert_channels', 'alert_deliveries', 'alert_attempts', 'alert_events'] as const) {
+    await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).execute();
+  }
+}
 
 /**
  * A workspace's alert channels and rules (spec/alerts.md). Rules are few and

@@ -1,6 +1,6 @@
 /**
  * An all-or-nothing import named buckets that were deleted after the caller
- * checked them (`ReportStore.importAll`): nothing of it was stored.
+ * checked them (`ReportIngest.importAll`): nothing of it was stored.
  */
 export class BucketGoneError extends Error {
   override name = 'BucketGoneError';

@@ -96,10 +96,25 @@ export interface DailyRollupTable {
   latency_sum: number;
   latency_count: number;
   report_count: number;
-  /** `encodeDownSpans` of the day's inner down spans; null: not known (migration 007). */
-  down_spans: Uint8Array | null;
-  /** `LatencySketch.encode` of the day's ONLINE latencies; null: not known (migration 007). */
-  latencies: Uint8Array | null;
+}
+
+/**
+ * The detail of a daily rollup as far as its report at `through_at`
+ * (migration 009): it holds the day's first `report_count` reports; those
+ * after are in the raw log. No row: not kept yet, or not known (a rollup
+ * made before migration 007 whose raw reports retention dropped).
+ */
+export interface RollupDetailTable {
+  series_id: number;
+  day: number;
+  through_at: number;
+  /** Status of the report at `through_at`: the down span it starts reaches into the next report. */
+  through_status: number;
+  report_count: number;
+  /** `encodeDownSpans` of the inner down spans up to `through_at`. */
+  down_spans: Uint8Array;
+  /** `LatencySketch.encode` of the ONLINE latencies of those reports. */
+  latencies: Uint8Array;
 }
 
 /** A deleted bucket's series whose reports and rollups are not all deleted yet (migration 005). */
@@ -246,6 +261,9 @@ export interface Database {
   /** Every stored report, wherever it is: the one to read (a view). */
   all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
+  rollup_details: RollupDetailTable;
+  /** PostgreSQL only (migration 009): rollups whose detail is behind their reports. */
+  rollup_detail_queue: { series_id: number; day: number };
   deleted_series: DeletedSeriesTable;
   maintenance_versions: MaintenanceVersionTable;
   settings: SettingTable;

@@ -62,6 +62,7 @@ export class DeletedSeriesPurge {
       await deleteSeriesReports(this.db, seriesId, { stopped });
       if (stopped()) return;
       await this.db.deleteFrom('daily_rollups').where('series_id', '=', seriesId).execute();
+      await this.db.deleteFrom('rollup_details').where('series_id', '=', seriesId).execute();
       await this.db.deleteFrom('deleted_series').where('series_id', '=', seriesId).execute();
     }
   }

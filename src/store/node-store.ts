@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { NodeProfile, NodeProfiles } from '../stats/bucket-day-stats.js';
-import type { Database, NodeRegistrationTable, NodeTable } from './database-schema.js';
+import { NODE_PROFILE_FIELDS, profilesAsOf, type NodeHistory } from '../stats/node-profile-as-of.js';
+import type { Database, NodeTable } from './database-schema.js';
+import { advanceLastTimestamp, type NodeTimestamp } from './node-last-timestamp.js';
 import { LAYERED_TTL_MS, RecentValues } from './recent-cache.js';
-import { advanceReplayGuard, ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { StoreEvents } from './store-events.js';
 
 export type NodeRecord = Selectable<NodeTable>;
@@ -14,14 +15,6 @@ export interface NewNode extends NodeProfile {
 }
 
 export type RegistrationChange = Partial<NodeProfile>;
-
-const PROFILE_FIELDS = ['ip', 'host', 'region', 'provider', 'version'] as const;
-
-/** How a node was created, and its re-registrations, oldest first. */
-interface NodeHistory {
-  created: NodeProfile;
-  changes: Array<Selectable<NodeRegistrationTable>>;
-}
 
 /** Bridge nodes, their keys and their registration history. */
 export class NodeStore {
@@ -79,10 +72,14 @@ export class NodeStore {
 
   /**
    * Records a re-registration from `at` on; a repeat at the same instant
-   * replaces it. With a `guard` (a signed request), the node's replay guard
-   * moves in the same transaction, and a replay throws `ReplayError`.
+   * replaces it. With a `guard` (a signed request), the node's last
+   * accepted timestamp moves in the same transaction; false when it was not
+   * newer (a replay): then nothing is recorded.
+   *
+   * @example
+   * if (!(await nodes.register(nodeId, now, { version: '1.2.4' }, { nodeId, timestamp }))) throw new ReplayError();
    */
-  async register(nodeId: string, at: number, change: RegistrationChange, guard?: ReplayGuard): Promise<void> {
+  async register(nodeId: string, at: number, change: RegistrationChange, guard?: NodeTimestamp): Promise<boolean> {
     const row = {
       node_id: nodeId,
       at,
@@ -92,43 +89,28 @@ export class NodeStore {
       provider: change.provider ?? null,
       version: change.version ?? null,
     };
-    await this.db.transaction().execute(async (trx) => {
-      if (guard && !(await advanceReplayGuard(trx, guard))) throw new ReplayError();
+    const registered = await this.db.transaction().execute(async (trx) => {
+      if (guard && !(await advanceLastTimestamp(trx, guard))) return false;
       await trx
         .insertInto('node_registrations')
         .values(row)
         .onConflict((oc) => oc.columns(['node_id', 'at']).doUpdateSet(row))
         .execute();
+      return true;
     });
+    if (!registered) return false;
     this.histories.delete(nodeId);
     this.events.emit('nodes');
+    return true;
   }
 
   /**
-   * Each node's profile as of `asOf`: its creation values, overridden field
-   * by field by the re-registrations dated before `asOf`, oldest first; and
-   * the earliest re-registration dated at or after `asOf` (Infinity when
-   * none is), from which on the profiles may differ.
-   * Histories are kept (see `RecentValues`): every stats answer needs them.
+   * Each node's profile as of `asOf`, by the rule of `profilesAsOf`: the
+   * store reads the histories, the rule picks. Histories are kept (see
+   * `RecentValues`): every stats answer needs them.
    */
   async profiles(nodeIds: readonly string[], asOf: number): Promise<NodeProfiles> {
-    const histories = await this.historiesOf(nodeIds);
-    const byNode = new Map<string, NodeProfile>();
-    let nextChangeAt = Infinity;
-    for (const id of nodeIds) {
-      const history = histories.get(id);
-      if (!history) continue;
-      const profile = { ...history.created };
-      for (const change of history.changes) {
-        if (change.at >= asOf) {
-          nextChangeAt = Math.min(nextChangeAt, change.at);
-          break;
-        }
-        for (const field of PROFILE_FIELDS) profile[field] = change[field] ?? profile[field];
-      }
-      byNode.set(id, profile);
-    }
-    return { byNode, nextChangeAt };
+    return profilesAsOf(await this.historiesOf(nodeIds), nodeIds, asOf);
   }
 
   private async historiesOf(nodeIds: readonly string[]): Promise<Map<string, NodeHistory>> {
@@ -148,7 +130,7 @@ export class NodeStore {
     const started = this.histories.begin();
     const nodes = await this.db
       .selectFrom('nodes')
-      .select(['id', ...PROFILE_FIELDS])
+      .select(['id', ...NODE_PROFILE_FIELDS])
       .where('id', 'in', nodeIds)
       .execute();
     const changes = await this.db

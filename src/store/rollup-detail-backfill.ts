@@ -2,14 +2,14 @@ import { sql, type Kysely } from 'kysely';
 import { summarizeDays } from '../stats/day-summary.js';
 import type { Database } from './database-schema.js';
 import { isPostgres } from './dialect.js';
-import { reportFromRow, rowFromSummary } from './rollup-rows.js';
+import { detailRowFromSummary, reportFromRow } from './rollup-rows.js';
 
 /** Set to `pending` by migration 007; gone once every rollup made before it got its detail, or is known to have none. */
 export const ROLLUP_DETAIL_KEY = 'rollup_detail_backfill';
 
 /**
  * Gives the rollups made before migration 007 their detail (down spans and
- * latency sketch), computed from the raw reports of their day, one series
+ * latency sketch, a `rollup_details` row), computed from the raw reports of their day, one series
  * per transaction, so that no transaction holds more than one series' rows
  * and a process stopped half way resumes at the next start (the setting
  * stays `pending` until the end). A day whose raw reports are not all there
@@ -27,18 +27,21 @@ export async function backfillRollupDetail(db: Kysely<Database>, staleAfterMs: n
   const pending = await db.selectFrom('settings').select('value').where('key', '=', ROLLUP_DETAIL_KEY).executeTakeFirst();
   if (!pending) return 0;
   const series = await db
-    .selectFrom('daily_rollups')
-    .select('series_id')
+    .selectFrom('daily_rollups as r')
+    .leftJoin('rollup_details as d', (join) => join.onRef('d.series_id', '=', 'r.series_id').onRef('d.day', '=', 'r.day'))
+    .select('r.series_id')
     .distinct()
-    .where('down_spans', 'is', null)
-    .orderBy('series_id')
+    .where('d.series_id', 'is', null)
+    .orderBy('r.series_id')
     .execute();
   let filled = 0;
   for (const { series_id: seriesId } of series) {
     filled += await db.transaction().execute(async (trx) => {
-      const lock = isPostgres(db) ? sql` for update` : sql``;
+      const lock = isPostgres(db) ? sql` for update of r` : sql``;
       const { rows: legacy } = await sql<{ day: number; report_count: number }>`
-        select day, report_count from daily_rollups where series_id = ${seriesId} and down_spans is null${lock}`.execute(trx);
+        select r.day, r.report_count from daily_rollups r
+        left join rollup_details d on d.series_id = r.series_id and d.day = r.day
+        where r.series_id = ${seriesId} and d.series_id is null${lock}`.execute(trx);
       if (legacy.length === 0) return 0;
       const reports = await trx
         .selectFrom('all_reports')
@@ -50,13 +53,12 @@ export async function backfillRollupDetail(db: Kysely<Database>, staleAfterMs: n
       let done = 0;
       for (const { day, report_count: counted } of legacy) {
         const summary = byDay.get(day);
-        if (!summary || summary.reportCount !== counted) continue;
-        const { down_spans, latencies } = rowFromSummary(seriesId, day, summary);
+        const detail = summary && summary.reportCount === counted && detailRowFromSummary(seriesId, day, summary);
+        if (!detail) continue;
         await trx
-          .updateTable('daily_rollups')
-          .set({ down_spans, latencies })
-          .where('series_id', '=', seriesId)
-          .where('day', '=', day)
+          .insertInto('rollup_details')
+          .values(detail)
+          .onConflict((oc) => oc.columns(['series_id', 'day']).doNothing())
           .execute();
         done++;
       }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { summarizeDays } from '../stats/day-summary.js';
 import type { Database } from './database-schema.js';
 import { RAW_DROPPED_KEY } from './raw-retention.js';
-import { reportFromRow, rowFromSummary } from './rollup-rows.js';
+import { detailRowFromSummary, reportFromRow, rowFromSummary } from './rollup-rows.js';
 
 const STALE_KEY = 'stale_after_ms';
 
@@ -47,14 +47,21 @@ async function rebuildRollups(db: Kysely<Database>, staleAfterMs: number): Promi
         .where('series_id', '=', id)
         .orderBy('at')
         .execute();
-      const rows = [...summarizeDays(reports.map(reportFromRow), staleAfterMs)].map(([day, summary]) =>
-        rowFromSummary(id, day, summary),
-      );
+      const days = [...summarizeDays(reports.map(reportFromRow), staleAfterMs)];
+      const rows = days.map(([day, summary]) => rowFromSummary(id, day, summary));
+      const details = days.flatMap(([day, summary]) => detailRowFromSummary(id, day, summary) ?? []);
       await trx.deleteFrom('daily_rollups').where('series_id', '=', id).execute();
+      await trx.deleteFrom('rollup_details').where('series_id', '=', id).execute();
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         await trx
           .insertInto('daily_rollups')
           .values(rows.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+      }
+      for (let i = 0; i < details.length; i += ROWS_PER_INSERT) {
+        await trx
+          .insertInto('rollup_details')
+          .values(details.slice(i, i + ROWS_PER_INSERT))
           .execute();
       }
     });

@@ -1,9 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NodeProfiles, SeriesAhead, SeriesDay, StatsSource } from '../stats/bucket-day-stats.js';
 import { DAY_MS } from '../time/instant.js';
-import type { Database } from './database-schema.js';
+import type { Database, RollupDetailTable } from './database-schema.js';
+import { groupBySeriesDay, seriesDayKey } from './write-ops.js';
 import { isPostgres } from './dialect.js';
-import { reportFromRow, summaryFromRow } from './rollup-rows.js';
+import { catchUpDetail } from '../stats/detail-catch-up.js';
+import { detailFromRow, keptDetailSummary, reportFromRow, summaryFromRow } from './rollup-rows.js';
 import type { NodeStore } from './node-store.js';
 import { BucketSpanCache } from './bucket-span-cache.js';
 import { LAYERED_TTL_MS } from './recent-cache.js';
@@ -35,6 +37,7 @@ export class StatsStore implements StatsSource {
     private readonly db: Kysely<Database>,
     private readonly nodes: NodeStore,
     events: StoreEvents,
+    private readonly staleAfterMs: number,
   ) {
     // 100 000 rollup rows: the lookbacks of a few hundred buckets of 50 nodes.
     // Closed-day answers are kept and built from these: each layer gets half of the staleness allowed.
@@ -61,7 +64,7 @@ export class StatsStore implements StatsSource {
     const generation = this.rollupSpans.generation();
     const kept = this.rollupSpans.get(bucketId, fromDay, toDay);
     if (kept) return kept;
-    const rows = await seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay, false);
+    const rows = await seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay);
     this.rollupSpans.set(bucketId, fromDay, toDay, rows, generation);
     return rows;
   }
@@ -77,14 +80,19 @@ export class StatsStore implements StatsSource {
    * const rows = await store.stats.seriesDaysRange(bucketId, 19730, 19767);
    */
   seriesDaysRange(bucketId: string, fromDay: number, toDay: number): Promise<SeriesDay[]> {
-    return seriesDaysOf(this.db, { column: 's.bucket_id', value: bucketId }, fromDay, toDay, true);
+    // One snapshot: the rollups, their detail and the raw reports after it agree.
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute((trx) => seriesDaysWithDetail(trx, { column: 's.bucket_id', value: bucketId }, fromDay, toDay, this.staleAfterMs));
   }
 
   /**
    * A value that changes whenever the rollups of `bucketId` for days
    * `fromDay..toDay`, its series' starts or its nodes' registrations
    * change: the day rows, their report counts and newest instants, and the
-   * registrations, aggregated in one indexed read. A kept answer computed
+   * registrations, aggregated in primary-key reads. A kept answer computed
    * from those rows is still right while this value stays the same, on any
    * instance (a late report adds to a count; a new series adds a row).
    *
@@ -92,27 +100,38 @@ export class StatsStore implements StatsSource {
    * const before = await store.stats.rollupFingerprint(bucketId, 19700, 19767);
    */
   async rollupFingerprint(bucketId: string, fromDay: number, toDay: number): Promise<string> {
+    const series = await seriesOf(this.db, { column: 's.bucket_id', value: bucketId });
+    // No series: nothing a kept answer depends on, until the first report makes one.
+    if (series.length === 0) return '[]';
     const [rollups, registrations] = await Promise.all([
       this.db
-        .selectFrom('series as s')
-        .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
+        .selectFrom('daily_rollups as r')
         .select(({ fn }) => [
           fn.count('r.day').as('days'),
           fn.sum('r.report_count').as('reports'),
           fn.max('r.last_at').as('lastAt'),
-          fn.sum('s.first_at').as('starts'),
         ])
-        .where('s.bucket_id', '=', bucketId)
+        .where(
+          'r.series_id',
+          'in',
+          series.map((row) => row.id),
+        )
         .where('r.day', '>=', fromDay)
         .where('r.day', '<=', toDay)
         .executeTakeFirst(),
       this.db
         .selectFrom('node_registrations as n')
         .select(({ fn }) => [fn.count('n.at').as('count'), fn.max('n.at').as('lastAt')])
-        .where('n.node_id', 'in', (q) => q.selectFrom('series').select('node_id').where('bucket_id', '=', bucketId))
+        .where(
+          'n.node_id',
+          'in',
+          series.map((row) => row.node_id),
+        )
         .executeTakeFirst(),
     ]);
-    return JSON.stringify([rollups, registrations], (_key, value: unknown) =>
+    // The series' starts, each as it is now (a report older than a series' first moves it).
+    const starts = series.map((row) => `${row.id}:${row.first_at}`).sort();
+    return JSON.stringify([rollups, starts, registrations], (_key, value: unknown) =>
       typeof value === 'bigint' ? String(value) : value,
     );
   }
@@ -189,7 +208,7 @@ export class StatsStore implements StatsSource {
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
       .execute(async (trx) => {
-        const rows = await seriesDaysOf(trx, { column: 's.id', value: seriesId }, fromDay, day, true);
+        const rows = await seriesDaysWithDetail(trx, { column: 's.id', value: seriesId }, fromDay, day, this.staleAfterMs);
         const reports = (fromAt: number, toAt: number) =>
           trx
             .selectFrom('all_reports')
@@ -226,33 +245,110 @@ const SUMMARY_COLUMNS = [
   'r.report_count',
 ] as const;
 
+/** The raw reports of `seriesIds` with `from < at < to`, ordered by series and instant. */
+function reportsOf(db: Kysely<Database>, seriesIds: number[], from: number, to: number) {
+  return db
+    .selectFrom('all_reports')
+    .select(['series_id', 'at', 'status', 'latency_ms'])
+    .where('series_id', 'in', seriesIds)
+    .where('at', '>', from)
+    .where('at', '<', to)
+    .orderBy('series_id')
+    .orderBy('at')
+    .execute();
+}
+
+type SeriesSelector = { column: 's.bucket_id'; value: string } | { column: 's.id'; value: number };
+
+/**
+ * The series of one bucket, or one series, read on their own first: the rollup reads after them name their
+ * series ids, so that each is a primary-key read whatever the planner believes. Joined to `series` in one
+ * statement, PostgreSQL estimated the current days' rows from statistics taken before those days existed
+ * and scanned all of `daily_rollups` (1 s a call at 100 000 series).
+ */
+function seriesOf(db: Kysely<Database>, which: SeriesSelector) {
+  return db.selectFrom('series as s').select(['s.id', 's.node_id', 's.first_at']).where(which.column, '=', which.value).execute();
+}
+
 /**
  * The rollups of days `fromDay..toDay` of the series of one bucket, or of
- * one series, with each series' node and start; `detail`: with the down
- * spans and latency sketch, else those are left null (unread: the daily
- * numbers do not need them, and the rows kept for them stay small).
+ * one series, with each series' node and start, without their detail (the
+ * daily numbers do not need it, and the rows kept for them stay small).
  */
-async function seriesDaysOf(
-  db: Kysely<Database>,
-  which: { column: 's.bucket_id'; value: string } | { column: 's.id'; value: number },
-  fromDay: number,
-  toDay: number,
-  detail: boolean,
-): Promise<SeriesDay[]> {
+async function seriesDaysOf(db: Kysely<Database>, which: SeriesSelector, fromDay: number, toDay: number): Promise<SeriesDay[]> {
+  const series = new Map((await seriesOf(db, which)).map((row) => [row.id, row]));
+  if (series.size === 0) return [];
   const rows = await db
-    .selectFrom('series as s')
-    .innerJoin('daily_rollups as r', 'r.series_id', 's.id')
-    .select(['s.node_id', 's.first_at as series_first_at', ...SUMMARY_COLUMNS])
-    .$if(detail, (q) => q.select(['r.down_spans', 'r.latencies']))
-    .where(which.column, '=', which.value)
+    .selectFrom('daily_rollups as r')
+    .select(SUMMARY_COLUMNS)
+    .where('r.series_id', 'in', [...series.keys()])
     .where('r.day', '>=', fromDay)
     .where('r.day', '<=', toDay)
     .execute();
-  return rows.map((row) => ({
-    seriesId: row.series_id,
-    nodeId: row.node_id,
-    firstAt: row.series_first_at,
-    day: row.day,
-    summary: summaryFromRow({ down_spans: null, latencies: null, ...row }),
-  }));
+  return rows.map((row) => {
+    const { node_id: nodeId, first_at: firstAt } = series.get(row.series_id) as { node_id: string; first_at: number };
+    return { seriesId: row.series_id, nodeId, firstAt, day: row.day, summary: summaryFromRow(row) };
+  });
+}
+
+/**
+ * `seriesDaysOf` with each day's detail (down spans, latency sketch): the
+ * kept detail, caught up with the raw reports after it where it is behind
+ * (on SQLite, days whose reports still wait in `reports_recent`: seconds of
+ * them), null where it cannot be known. Run it in one read transaction.
+ */
+async function seriesDaysWithDetail(
+  db: Kysely<Database>,
+  which: SeriesSelector,
+  fromDay: number,
+  toDay: number,
+  staleAfterMs: number,
+): Promise<SeriesDay[]> {
+  const days = await seriesDaysOf(db, which, fromDay, toDay);
+  if (days.length === 0) return days;
+  const kept = await db
+    .selectFrom('rollup_details as d')
+    .selectAll('d')
+    .where('d.series_id', 'in', [...new Set(days.map((d) => d.seriesId))])
+    .where('d.day', '>=', fromDay)
+    .where('d.day', '<=', toDay)
+    .execute();
+  const keptByDay = new Map(kept.map((row) => [seriesDayKey({ seriesId: row.series_id, day: row.day }), row]));
+  const behind: Array<SeriesDay & { kept: Selectable<RollupDetailTable> | undefined }> = [];
+  for (const day of days) {
+    const detail = keptByDay.get(seriesDayKey(day));
+    if (detail?.report_count === day.summary.reportCount) Object.assign(day.summary, detailFromRow(detail));
+    else behind.push({ ...day, kept: detail });
+  }
+  // The reports after the kept detail of every day behind, one read per UTC day (seconds of reports on the
+  // day being written), not one per node.
+  const behindDays = new Set(behind.map((d) => d.day));
+  for (const day of behindDays) {
+    const ofDay = behind.filter((d) => d.day === day);
+    const from = Math.min(...ofDay.map((d) => d.kept?.through_at ?? day * DAY_MS - 1));
+    const read = await reportsOf(
+      db,
+      ofDay.map((d) => d.seriesId),
+      from,
+      (day + 1) * DAY_MS,
+    );
+    const after = groupBySeriesDay(read.map((row) => ({ seriesId: row.series_id, report: reportFromRow(row) })));
+    for (const { seriesId, summary, kept: detail } of ofDay) {
+      const { reportCount } = summary;
+      const reports = after.get(seriesDayKey({ seriesId, day }))?.reports ?? [];
+      const wholeDay = async () => (await reportsOf(db, [seriesId], day * DAY_MS - 1, (day + 1) * DAY_MS)).map(reportFromRow);
+      const caughtUp = detail
+        ? (catchUpDetail(
+            keptDetailSummary(detail),
+            reports.filter((r) => r.at > detail.through_at),
+            reportCount,
+            staleAfterMs,
+          ) ??
+          // A kept detail that does not add up: the whole day; null when even that falls short (retention).
+          catchUpDetail(undefined, await wholeDay(), reportCount, staleAfterMs))
+        : catchUpDetail(undefined, reports, reportCount, staleAfterMs);
+      Object.assign(summary, { downSpans: caughtUp?.downSpans ?? null, latencies: caughtUp?.latencies ?? null });
+    }
+  }
+  return days;
 }

@@ -19,6 +19,8 @@ export interface StoreEventMap {
   nodes: [];
   /** A bucket and its data were deleted. */
   bucketDeleted: [bucketId: string];
+  /** A workspace was deleted, with its alert channels and rules. */
+  workspaceDeleted: [workspaceId: string];
   /** A token, a membership or a bucket changed: access answers may differ. */
   access: [];
 }

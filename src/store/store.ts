@@ -2,10 +2,11 @@ import { Migrator, type Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
 import { isPostgres, type StoreKind } from './dialect.js';
 import { migrationProvider } from './migrations/migration-provider.js';
-import { KyselyWriteOps } from './kysely-write-ops.js';
 import { openPostgresDatabase } from './postgres/postgres-database.js';
+import { PostgresWriteOps } from './postgres/postgres-write-ops.js';
 import { ReportPartitions } from './postgres/report-partitions.js';
 import { openSqliteDatabase } from './sqlite/sqlite-database.js';
+import type { SqliteWriter, SqliteWriterSettings } from './sqlite/sqlite-writer.js';
 import { SqliteStoreLock } from './sqlite/store-lock.js';
 import { AlertDeliveryStore } from './alert-delivery-store.js';
 import { AlertOutbox } from './alert-outbox.js';
@@ -14,10 +15,7 @@ import { BucketStore } from './bucket-store.js';
 import { DeletedSeriesPurge } from './deleted-series-purge.js';
 import { MaintenanceStore } from './maintenance-store.js';
 import { NodeStore } from './node-store.js';
-import { writeGroup, type GroupBatch, type GroupCommitter } from './group-write.js';
-import { dayOf } from '../time/instant.js';
-import { SqliteWriterThread } from './sqlite/sqlite-writer-thread.js';
-import { ReportStore } from './report-store.js';
+import { PostgresDetailCatchUp } from './postgres/postgres-detail-catch-up.js';
 import { backfillRollupDetail } from './rollup-detail-backfill.js';
 import { ensureRollupsMatch } from './rollup-rebuild.js';
 import { StatsStore } from './stats-store.js';
@@ -36,7 +34,6 @@ export interface Store {
   workspaces: WorkspaceStore;
   buckets: BucketStore;
   nodes: NodeStore;
-  reports: ReportStore;
   stats: StatsStore;
   /** Alert channels and rules (spec/alerts.md). */
   alertRules: AlertRuleStore;
@@ -48,6 +45,14 @@ export interface Store {
   maintenance: MaintenanceStore;
   /** Told after each committed change, for caches of derived answers. */
   events: StoreEvents;
+  /** How the report pipeline (src/ingest/) writes its group commits when no writer thread runs them. */
+  writes: ReportWrites;
+  /**
+   * Brings every rollup's kept detail up to its reports now, rather than in
+   * the next few seconds (PostgreSQL, `PostgresDetailCatchUp`; on SQLite the
+   * writer does it as it moves recent reports). Answers how many it did.
+   */
+  catchUpRollupDetail(): Promise<number>;
   /** Whether the database answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -65,6 +70,21 @@ export interface StoreOptions {
    * setting: in one process nothing but the writer thread writes the file.
    */
   sqliteBusyTimeoutMs?: number;
+  /**
+   * Starts the one writer of a SQLite store file (the report pipeline's
+   * writer thread, see `openServiceStore`): every later write of the store
+   * goes to it, and the store closes it with itself. Without it, a SQLite
+   * file is written on this thread. Not called for PostgreSQL or `:memory:`.
+   */
+  startSqliteWriter?: (settings: SqliteWriterSettings) => SqliteWriter;
+}
+
+/** Ingest transactions run on the calling thread (PostgreSQL, in-memory SQLite, or a SQLite file without a writer). */
+export interface ReportWrites {
+  /** Runs `work` in one write transaction, committing when it resolves. */
+  transaction: WriteTransaction;
+  /** Readies the store for reports of `days`, outside the transaction (PostgreSQL: each day's partition). */
+  prepareDays(days: ReadonlySet<number>): Promise<void>;
 }
 
 // The writer thread may wait long for a lock: it blocks only itself (another process on the file, a backup).
@@ -75,41 +95,45 @@ interface OpenedDatabase {
   writeTransaction: WriteTransaction;
   /** Tells the writer that a bucket was deleted, where it keeps series ids. */
   forgetBucket?: (bucketId: string) => void;
-  /** Readies the store for a group commit, outside its transaction (PostgreSQL: the day partitions). */
-  beforeWrite?: (group: readonly GroupBatch[]) => Promise<void>;
-  /** SQLite: sends every later write of `db` to the writer thread. */
-  attachWriter?: (writer: SqliteWriterThread) => void;
+  /** Readies the store for reports of `days`, outside their transaction (PostgreSQL: the day partitions). */
+  prepareDays?: (days: ReadonlySet<number>) => Promise<void>;
+  /** SQLite: sends every later write of `db` to the writer. */
+  attachWriter?: (writer: SqliteWriter) => void;
 }
-
-const daysOf = (group: readonly GroupBatch[]): Set<number> =>
-  new Set(group.flatMap((batch) => batch.reports.map((r) => dayOf(r.at))));
 
 function openDatabase(options: StoreOptions, log: (message: string) => void): OpenedDatabase {
   const { databaseUrl } = options;
   if (databaseUrl.startsWith('sqlite:')) {
-    return openSqliteDatabase(databaseUrl.slice('sqlite:'.length), options.sqliteBusyTimeoutMs);
+    return openSqliteDatabase(databaseUrl.slice('sqlite:'.length), options.staleAfterMs, options.sqliteBusyTimeoutMs);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const db = openPostgresDatabase(databaseUrl, log);
     const partitions = new ReportPartitions(db, log);
     return {
       db,
-      writeTransaction: (work) => db.transaction().execute((trx) => work(new KyselyWriteOps(trx))),
-      beforeWrite: (group) => partitions.ensure(daysOf(group)),
+      writeTransaction: (work) => db.transaction().execute((trx) => work(new PostgresWriteOps(trx))),
+      prepareDays: (days) => partitions.ensure(days),
     };
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${JSON.stringify(databaseUrl)}`);
 }
 
+/** The path of a SQLite store file; undefined for PostgreSQL and an in-memory SQLite. */
+function sqliteFileOf(databaseUrl: string): string | undefined {
+  const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : undefined;
+  return path === ':memory:' ? undefined : path;
+}
+
 /** A SQLite file belongs to one process (see `SqliteStoreLock`); PostgreSQL and in-memory stores need no lock. */
 async function lockStoreFile(databaseUrl: string): Promise<SqliteStoreLock | undefined> {
-  const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : undefined;
-  return path === undefined || path === ':memory:' ? undefined : SqliteStoreLock.acquire(path);
+  const path = sqliteFileOf(databaseUrl);
+  return path === undefined ? undefined : SqliteStoreLock.acquire(path);
 }
 
 /**
  * Opens the store, creating or migrating its schema first. A SQLite file
  * that another process holds is refused with a `StoreInUseError` naming it.
+ * The service opens it with its report pipeline (`openServiceStore`).
  *
  * @example
  * const store = await openStore({ databaseUrl: 'sqlite:./data/flashback.db', staleAfterMs: 180_000 });
@@ -138,10 +162,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const events = new StoreEvents();
   const nodes = new NodeStore(db, events);
-  const commit = groupCommitter(options, opened);
-  events.on('bucketDeleted', (bucketId) => commit.forgetBucket(bucketId));
+  const writer = startWriter(options, opened);
+  events.on('bucketDeleted', (bucketId) => (writer ? writer.forgetBucket(bucketId) : opened.forgetBucket?.(bucketId)));
   const purge = new DeletedSeriesPurge(db, log);
   purge.resume();
+  const detail = isPostgres(db) ? new PostgresDetailCatchUp(db, options.staleAfterMs, log) : undefined;
+  detail?.start();
   return {
     kind: isPostgres(db) ? 'postgres' : 'sqlite',
     db,
@@ -150,21 +176,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     workspaces: new WorkspaceStore(db, events),
     buckets: new BucketStore(db, events, purge),
     nodes,
-    reports: new ReportStore(commit.write, events),
-    stats: new StatsStore(db, nodes, events),
+    stats: new StatsStore(db, nodes, events, options.staleAfterMs),
     alertRules: new AlertRuleStore(db),
     alertOutbox: new AlertOutbox(db),
     alertDeliveries: new AlertDeliveryStore(db),
     maintenance: new MaintenanceStore(db),
     events,
+    writes: {
+      transaction: opened.writeTransaction,
+      prepareDays: async (days) => opened.prepareDays?.(days),
+    },
+    catchUpRollupDetail: async () => (await detail?.runOnce()) ?? 0,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-      if (!commit.running()) throw new Error('the store can no longer write reports');
+      if (writer && !writer.running) throw new Error('the store can no longer write reports');
       return true;
     },
     close: async () => {
       await purge.stop();
-      await commit.close();
+      await detail?.stop();
+      await writer?.close();
       await db.destroy();
       lock?.release();
     },
@@ -172,34 +203,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 }
 
 /**
- * Where group commits run: a SQLite file gets a writer thread of its own
- * (see `SqliteWriterThread`); PostgreSQL, whose server does the work, and
- * an in-memory SQLite, which no other connection can open, write on the
- * calling thread.
+ * The writer of a SQLite file, attached before anything else writes (see
+ * `StoreOptions.startSqliteWriter`); none for PostgreSQL, whose server does
+ * the work, or an in-memory SQLite, which no other connection can open.
  */
-function groupCommitter(
-  options: StoreOptions,
-  opened: OpenedDatabase,
-): { write: GroupCommitter; forgetBucket: (bucketId: string) => void; running: () => boolean; close: () => Promise<void> } {
-  const path = options.databaseUrl.startsWith('sqlite:') ? options.databaseUrl.slice('sqlite:'.length) : undefined;
-  if (path !== undefined && path !== ':memory:') {
-    const busyTimeoutMs = options.sqliteBusyTimeoutMs ?? WRITER_BUSY_TIMEOUT_MS;
-    const writer = new SqliteWriterThread({ path, staleAfterMs: options.staleAfterMs, busyTimeoutMs });
-    opened.attachWriter?.(writer);
-    return {
-      write: (group) => writer.write(group),
-      forgetBucket: (id) => writer.forgetBucket(id),
-      running: () => writer.running,
-      close: () => writer.close(),
-    };
-  }
-  return {
-    write: async (group) => {
-      await opened.beforeWrite?.(group);
-      return opened.writeTransaction((ops) => writeGroup(ops, group, options.staleAfterMs));
-    },
-    forgetBucket: (id) => opened.forgetBucket?.(id),
-    running: () => true,
-    close: async () => undefined,
-  };
+function startWriter(options: StoreOptions, opened: OpenedDatabase): SqliteWriter | undefined {
+  const path = sqliteFileOf(options.databaseUrl);
+  if (path === undefined || !options.startSqliteWriter) return undefined;
+  const writer = options.startSqliteWriter({ path, busyTimeoutMs: options.sqliteBusyTimeoutMs ?? WRITER_BUSY_TIMEOUT_MS });
+  opened.attachWriter?.(writer);
+  return writer;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Role } from '../auth/roles.js';
+import type { Role } from './member-roles.js';
+import { deleteWorkspaceAlerts } from './alert-rule-store.js';
 import type { Database, WorkspaceTable } from './database-schema.js';
 import { isPostgres } from './dialect.js';
 import { LastAdminError } from './last-admin-error.js';
@@ -203,7 +204,7 @@ export class WorkspaceStore {
   }
 
   /**
-   * Deletes a workspace with its memberships, unless it still has buckets.
+   * Deletes a workspace with its memberships and alerts, unless it still has buckets.
    * The check and the delete are one transaction that first holds the
    * workspace, so that a bucket created meanwhile is either seen (and the
    * workspace kept) or refused (its insert finds no workspace): never
@@ -223,6 +224,7 @@ export class WorkspaceStore {
         .where('workspace_id', '=', workspaceId)
         .executeTakeFirstOrThrow();
       if (Number(n) > 0) return { outcome: 'has buckets', buckets: Number(n) };
+      await deleteWorkspaceAlerts(trx, workspaceId);
       await trx.deleteFrom('workspace_members').where('workspace_id', '=', workspaceId).execute();
       await trx.deleteFrom('workspaces').where('id', '=', workspaceId).execute();
       return { outcome: 'deleted' };
@@ -231,6 +233,7 @@ export class WorkspaceStore {
       // Its members' kept roles are gone with it; deletions are rare, so all kept roles go.
       this.roles.clear();
       this.events.emit('access');
+      this.events.emit('workspaceDeleted', workspaceId);
     }
     return deletion;
   }

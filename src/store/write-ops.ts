@@ -1,6 +1,7 @@
 import type { DaySummary } from '../stats/day-summary.js';
 import type { Report } from '../stats/node-status.js';
-import type { ReplayGuard } from './replay-guard.js';
+import { dayOf } from '../time/instant.js';
+import type { NodeTimestamp } from './node-last-timestamp.js';
 
 /** A (node, bucket) pair with reports. */
 export interface SeriesRow {
@@ -21,8 +22,8 @@ export interface SeriesDayKey {
 }
 
 /**
- * The statements of one ingest transaction, batch by batch. `ReportWriter`
- * holds the logic; each store runs these the fastest way it can (prepared
+ * The statements of one ingest transaction, batch by batch. The report
+ * pipeline (`writeGroup`, `ReportWriter` in src/ingest/) holds the logic; each store runs these the fastest way it can (prepared
  * statements on SQLite, multi-row statements on PostgreSQL).
  */
 export interface WriteOps {
@@ -41,10 +42,11 @@ export interface WriteOps {
    */
   existingBuckets(bucketIds: readonly string[]): Promise<Set<string>>;
   /**
-   * Moves each node's replay guard, in the order given (see
-   * `advanceReplayGuard`); answers, guard by guard, false for a replay.
+   * Moves each node's last accepted timestamp (its replay guard), in the
+   * order given (see `advanceLastTimestamp`); answers, guard by guard,
+   * false for a replay.
    */
-  advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]>;
+  advanceGuards(guards: readonly NodeTimestamp[]): Promise<boolean[]>;
   /**
    * Finds or creates the series of each pair (a new one starts at `firstAt`).
    * Answers the stored rows as they were before this batch.
@@ -53,7 +55,7 @@ export interface WriteOps {
   moveFirstAt(seriesId: number, firstAt: number): Promise<void>;
   /** Inserts reports, skipping repeats of a stored (series, at); answers the new ones. */
   insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]>;
-  /** The stored rollups of `keys`, by `seriesDayKey`. */
+  /** The stored rollups of `keys`, by `seriesDayKey`: decoded for this call, so the caller may change them. */
   rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>>;
   /** Every stored report of one series on one UTC day. */
   dayReports(key: SeriesDayKey): Promise<Report[]>;
@@ -65,6 +67,25 @@ export interface WriteOps {
 }
 
 export const seriesDayKey = (key: SeriesDayKey): string => `${key.seriesId}/${key.day}`;
+
+/**
+ * Reports grouped by (series, UTC day), keyed by `seriesDayKey`, each group
+ * in the order given (sorted input gives sorted groups).
+ *
+ * @example
+ * for (const { seriesId, day, reports } of groupBySeriesDay(inserted).values()) ...
+ */
+export function groupBySeriesDay(reports: Iterable<SeriesReport>): Map<string, SeriesDayKey & { reports: Report[] }> {
+  const groups = new Map<string, SeriesDayKey & { reports: Report[] }>();
+  for (const { seriesId, report } of reports) {
+    const day = dayOf(report.at);
+    const key = seriesDayKey({ seriesId, day });
+    const group = groups.get(key) ?? { seriesId, day, reports: [] };
+    group.reports.push(report);
+    groups.set(key, group);
+  }
+  return groups;
+}
 
 /** Runs `work` in one write transaction of the store, committing when it resolves. */
 export type WriteTransaction = <T>(work: (ops: WriteOps) => Promise<T>) => Promise<T>;

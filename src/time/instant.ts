@@ -1,8 +1,17 @@
 /** Milliseconds in one UTC day. */
 export const DAY_MS = 86_400_000;
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|([+-])(\d{2}):(\d{2}))$/;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+// The shapes; the numbers in them are read by position (they are ASCII digits), without
+// capture groups or Number(): every report and every request field passes through here.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?(?:Z|[+-]\d{2}:\d{2})$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The number written by `length` ASCII digits of `text` from `at`. */
+function digitsAt(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+}
 
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -18,8 +27,13 @@ function utcMillis(year: number, month: number, day: number): number {
   return date.getTime();
 }
 
-function validDate(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+/** Epoch milliseconds of the `YYYY-MM-DD` at the start of `text`, or `undefined` for an impossible date. */
+function dateMillis(text: string): number | undefined {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return utcMillis(year, month, day);
 }
 
 /**
@@ -33,19 +47,25 @@ function validDate(year: number, month: number, day: number): boolean {
  * parseDateTime('2025-02-30T00:00:00Z')      // undefined
  */
 export function parseDateTime(text: string): number | undefined {
-  const m = DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+  if (!DATE_TIME.test(text)) return undefined;
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const date = dateMillis(text);
+  if (date === undefined) return undefined;
+  // After the seconds (index 19): ".d", ".dd" or ".ddd", then Z or ±HH:MM.
+  const zone = text.length - (text.endsWith('Z') ? 1 : 6);
+  const fraction = zone - 20;
+  const millis = fraction > 0 ? digitsAt(text, 20, fraction) * 10 ** (3 - fraction) : 0;
   let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
-    const offsetHours = Number(m[10]);
-    const offsetMins = Number(m[11]);
+  if (text[zone] !== 'Z') {
+    const offsetHours = digitsAt(text, zone + 1, 2);
+    const offsetMins = digitsAt(text, zone + 4, 2);
     if (offsetHours > 23 || offsetMins > 59) return undefined;
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+    offsetMinutes = (text[zone] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
-  return utcMillis(year, month, day) + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+  return date + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
 }
 
 /**
@@ -58,10 +78,9 @@ export function parseDateTime(text: string): number | undefined {
  * parseDay('2024-01-15T01:00:00+02:00')    // 19736 (23:00 UTC the day before)
  */
 export function parseDay(text: string): number | undefined {
-  const m = DATE_ONLY.exec(text);
-  if (m) {
-    const [year, month, day] = m.slice(1, 4).map(Number) as [number, number, number];
-    return validDate(year, month, day) ? utcMillis(year, month, day) / DAY_MS : undefined;
+  if (DATE_ONLY.test(text)) {
+    const date = dateMillis(text);
+    return date === undefined ? undefined : date / DAY_MS;
   }
   const instant = parseDateTime(text);
   return instant === undefined ? undefined : dayOf(instant);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { NewReport } from '../../src/store/report-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { NewReport } from '../../src/ingest/report-ingest.js';
+import type { ServiceStore } from '../../src/ingest/service-store.js';
 
 /** What a store still holds of a bucket: its series, and the rows no series owns any more. */
 export interface BucketLeftovers {
@@ -18,7 +18,7 @@ export interface BucketLeftovers {
  * @example
  * assert.deepEqual(await leftoversOf(store, bucketId), { series: 0, orphanReports: 0, orphanRollups: 0, pendingSeries: 0 });
  */
-export async function leftoversOf(store: Store, bucketId: string): Promise<BucketLeftovers> {
+export async function leftoversOf(store: ServiceStore, bucketId: string): Promise<BucketLeftovers> {
   const { rows } = await sql<Record<keyof BucketLeftovers, number | string>>`
     select
       (select count(*) from series where bucket_id = ${bucketId}) as series,
@@ -44,7 +44,7 @@ export const NOTHING_LEFT: BucketLeftovers = { series: 0, orphanReports: 0, orph
  * await seedReports(store, bucketId, [nodeId], 20_000, Date.now());
  */
 export async function seedReports(
-  store: Store,
+  store: ServiceStore,
   bucketId: string,
   nodeIds: readonly string[],
   perNode: number,

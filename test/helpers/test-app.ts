@@ -1,7 +1,8 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { envToConfig, type Config } from '../../src/config/config.js';
-import { openStore, type Store, type StoreOptions } from '../../src/store/store.js';
+import type { StoreOptions } from '../../src/store/store.js';
+import { openServiceStore, type ServiceStore } from '../../src/ingest/service-store.js';
 import { OpenApiConformance } from './openapi-conformance.js';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './test-stores.js';
 
@@ -19,7 +20,7 @@ export class TestClock {
 export interface TestApp {
   kind: StoreKind;
   app: FastifyInstance;
-  store: Store;
+  store: ServiceStore;
   clock: TestClock;
   config: Config;
   database: TestDatabase;
@@ -83,8 +84,8 @@ export async function startTestApp(
     ...options.env,
   });
   const clock = new TestClock(Date.parse(options.now ?? '2024-02-01T00:00:00.000Z'));
-  const open = async (): Promise<{ app: FastifyInstance; store: Store }> => {
-    const store = await openStore({
+  const open = async (): Promise<{ app: FastifyInstance; store: ServiceStore }> => {
+    const store = await openServiceStore({
       databaseUrl: config.databaseUrl,
       staleAfterMs: config.staleAfterSeconds * 1000,
       ...options.store,

@@ -35,17 +35,23 @@ function table(caption: string, headers: readonly string[], rows: HTMLElement[])
 
 const cell = (label: string, ...content: Array<Node | string>): HTMLElement => el('td', { 'data-label': label }, ...content);
 
+/** What the buttons of a channel's row do. */
+export interface ChannelActions {
+  test(channel: AlertChannel): void;
+  /** Enables a channel that a 410 (or an ADMIN) disabled. */
+  enable(channel: AlertChannel): void;
+  rotateSecret(channel: AlertChannel): void;
+  remove(channel: AlertChannel): void;
+}
+
 /**
- * The workspace's channels, each with Test and Delete (for ADMIN members).
+ * The workspace's channels, each with Test, Enable (when disabled), Rotate
+ * secret (webhooks) and Delete, for ADMIN members.
  *
  * @example
- * page.alerts.channels.replaceChildren(renderChannels(channels, true, { test, remove }));
+ * page.alerts.channels.replaceChildren(renderChannels(channels, true, { test, enable, rotateSecret, remove }));
  */
-export function renderChannels(
-  channels: readonly AlertChannel[],
-  isAdmin: boolean,
-  on: { test(channel: AlertChannel): void; remove(channel: AlertChannel): void },
-): HTMLElement {
+export function renderChannels(channels: readonly AlertChannel[], isAdmin: boolean, on: ChannelActions): HTMLElement {
   if (channels.length === 0) return el('p', { class: 'empty' }, 'No channel yet: add one below.');
   const rows = channels.map((c) =>
     el(
@@ -67,6 +73,8 @@ export function renderChannels(
       cell(
         'Actions',
         action('Send test', 'test', isAdmin, () => on.test(c)),
+        ...(c.enabled ? [] : [action('Enable', 'enable', isAdmin, () => on.enable(c))]),
+        ...(c.kind === 'webhook' ? [action('Rotate secret', 'rotate-secret', isAdmin, () => on.rotateSecret(c))] : []),
         action('Delete', 'delete', isAdmin, () => on.remove(c)),
       ),
     ),

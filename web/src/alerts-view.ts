@@ -68,6 +68,17 @@ async function load(): Promise<void> {
           setTimeout(() => void loadDeliveries(), 1_000);
           return `Test event ${eventId} queued for ${c.name}; its delivery shows below.`;
         }),
+      enable: (c) =>
+        void act(`Enabling ${c.name}`, async () => {
+          await s.api.updateAlertChannel(s.workspaceId, c.id, { enabled: true });
+          return `Enabled the channel ${c.name}: new events go to it again.`;
+        }),
+      rotateSecret: (c) =>
+        void act(`Rotating the secret of ${c.name}`, async () => {
+          const { secret } = await s.api.rotateAlertChannelSecret(s.workspaceId, c.id);
+          showSecret(c.name, secret);
+          return `New secret for ${c.name}: webhooks are signed with it from now on.`;
+        }),
       remove: (c) =>
         void act(`Deleting ${c.name}`, async () => {
           await s.api.deleteAlertChannel(s.workspaceId, c.id);
@@ -162,14 +173,17 @@ a.channelForm.addEventListener('submit', (event) => {
       ...(kind === 'email' ? { email: target } : { url: target }),
     });
     a.channelForm.reset();
-    if (answer.secret) {
-      a.secretChannel.textContent = answer.channel.name;
-      a.secretValue.textContent = answer.secret;
-      a.secret.hidden = false;
-    }
+    if (answer.secret) showSecret(answer.channel.name, answer.secret);
     return `Added the ${kind} channel ${answer.channel.name}.`;
   });
 });
+
+/** Shows a webhook secret once (at creation or rotation), until Done. */
+function showSecret(channelName: string, secret: string): void {
+  a.secretChannel.textContent = channelName;
+  a.secretValue.textContent = secret;
+  a.secret.hidden = false;
+}
 
 a.secretCopy.addEventListener('click', () => {
   navigator.clipboard.writeText(a.secretValue.textContent ?? '').then(

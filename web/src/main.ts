@@ -140,7 +140,11 @@ async function openBucket(): Promise<void> {
     const nodes = nodeHistories(answer.days);
     page.nodesSection.hidden = nodes.length === 0;
     page.nodesTitle.textContent = `Nodes: ${nodes.length}, daily uptime over the last ${count} days`;
+    // The service's count (its window versions, within the day's counted interval), as the SLA report has it;
+    // the listed windows only where the day has no detail kept.
+    const counted = new Map(answer.days.flatMap((d) => d.nodeStats.map((e) => [`${e.nodeId}/${d.day}`, e.maintenanceMs])));
     const maintenanceOf = (nodeId: string, day: string): number =>
+      counted.get(`${nodeId}/${day}`) ??
       spansLength(maintenanceSpans(windows, nodeId, Date.parse(`${day}T00:00:00Z`), Date.parse(`${addDays(day, 1)}T00:00:00Z`)));
     page.nodes.replaceChildren(renderNodeRows(nodes, days, answer.to, maintenanceOf));
     page.day.max = answer.to;

@@ -1,5 +1,5 @@
+import { AccessType } from '@flashback/bucket-stats-client';
 import { Option, type Command } from 'commander';
-import { ROLES, type Role } from '../../auth/roles.js';
 import { UsageError } from '../cli-errors.js';
 import { withServiceOptions, type CommandContext } from '../command-context.js';
 import { JSON_OPTION_HELP } from './option-help.js';
@@ -7,9 +7,11 @@ import { JSON_OPTION_HELP } from './option-help.js';
 interface MemberOptions {
   workspace: string;
   user: string;
-  role?: Role;
+  role?: `${AccessType}`;
   json?: boolean;
 }
+
+const ROLES = Object.values(AccessType);
 
 const roleOption = (help: string): Option => new Option('--role <role>', help).choices(ROLES);
 

@@ -3,13 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireOperator } from '../../auth/access.js';
 import { reportTimeProblem } from '../../ingest/report-window.js';
 import { BucketGoneError } from '../../store/bucket-gone-error.js';
-import type { NewReport } from '../../store/report-store.js';
+import type { NewReport } from '../../ingest/report-ingest.js';
 import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import { entryLimit } from '../entry-limit.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
-import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
+import { instantOf } from '../input.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
   CreateNodeRequest,
@@ -17,7 +17,6 @@ import {
   ImportRegistrationRequest,
   ImportReportsRequest,
   ImportReportsResponse,
-  MAX_IMPORT_REPORTS,
   NodeParams,
 } from '../schemas/node-schemas.js';
 import { ActionResponse } from '../schemas/common-schemas.js';
@@ -59,11 +58,11 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     async (request, reply) => {
       const { body } = request;
       const node = {
-        ip: requireIp('ip', body.ip),
-        host: requireHost('host', body.host),
-        region: requireName('region', body.region),
-        provider: requireName('provider', body.provider),
-        version: requireName('version', body.version),
+        ip: body.ip,
+        host: body.host,
+        region: body.region.trim(),
+        provider: body.provider.trim(),
+        version: body.version.trim(),
         publicKey: requireEd25519Pem(body.publicKey),
       };
       requireOperator(principalOf(request));
@@ -92,13 +91,13 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     async (request, reply) => {
       const { body } = request;
       const nodeId = request.params.nodeId.toLowerCase();
-      const at = requireInstant('at', body.at);
+      const at = instantOf(body.at);
       const change = {
-        ...(body.ip !== undefined && { ip: requireIp('ip', body.ip) }),
-        ...(body.host !== undefined && { host: requireHost('host', body.host) }),
-        ...(body.region !== undefined && { region: requireName('region', body.region) }),
-        ...(body.provider !== undefined && { provider: requireName('provider', body.provider) }),
-        ...(body.version !== undefined && { version: requireName('version', body.version) }),
+        ...(body.ip !== undefined && { ip: body.ip }),
+        ...(body.host !== undefined && { host: body.host }),
+        ...(body.region !== undefined && { region: body.region.trim() }),
+        ...(body.provider !== undefined && { provider: body.provider.trim() }),
+        ...(body.version !== undefined && { version: body.version.trim() }),
       };
       if (!(await store.nodes.find(nodeId))) throw ApiError.notFound(`no node ${nodeId}`);
       requireOperator(principalOf(request));
@@ -112,7 +111,7 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     {
       config: { access: 'operator' },
       bodyLimit: 8 * 1024 * 1024,
-      preValidation: entryLimit('reports', MAX_IMPORT_REPORTS),
+      preValidation: entryLimit(ImportReportsRequest, 'reports'),
       schema: {
         summary: 'Import history: reports in bulk, all or nothing (operator)',
         description:
@@ -127,7 +126,7 @@ export const adminNodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
       const now = clock.now();
       const window = { lateReportDays: null, rawRetentionDays: config.rawRetentionDays };
       const reports: NewReport[] = request.body.reports.map((entry, index) => {
-        const at = requireInstant(`reports[${index}].at`, entry.at);
+        const at = instantOf(entry.at);
         const problem = reportTimeProblem(at, now, window);
         if (problem) throw ApiError.badRequest(`reports[${index}].at ${problem}`);
         return {

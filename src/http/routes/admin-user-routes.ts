@@ -4,7 +4,7 @@ import { generateToken, hashToken } from '../../auth/token-secret.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
-import { requireEmail, requireInstant, requireName } from '../input.js';
+import { instantOf, requireEmail } from '../input.js';
 import {
   CreateTokenRequest,
   CreateTokenResponse,
@@ -29,7 +29,7 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const email = requireEmail(request.body.email);
-      const name = requireName('name', request.body.name);
+      const name = request.body.name.trim();
       requireOperator(principalOf(request));
       const user = await store.users.create(email, name, clock.now());
       if (!user) throw ApiError.conflict(`the email ${email} is already taken`);
@@ -51,9 +51,9 @@ export const adminUserRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const userId = request.params.userId.toLowerCase();
-      const name = requireName('name', request.body.name);
+      const name = request.body.name.trim();
       const { expiresAt: expiresText } = request.body;
-      const expiresAt = expiresText === undefined || expiresText === null ? null : requireInstant('expiresAt', expiresText);
+      const expiresAt = expiresText === undefined || expiresText === null ? null : instantOf(expiresText);
       const now = clock.now();
       if (expiresAt !== null && expiresAt <= now) throw ApiError.badRequest('expiresAt must be in the future');
       if (!(await store.users.find(userId))) throw ApiError.notFound(`no user ${userId}`);

@@ -7,7 +7,7 @@ import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { channelView, newWebhookSecret } from '../alert-views.js';
 import { principalOf } from '../authenticate.js';
-import { requireEmail, requireName } from '../input.js';
+import { requireEmail } from '../input.js';
 import {
   AlertChannelParams,
   AlertChannelResponse,
@@ -69,7 +69,7 @@ export const alertChannelRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     async (request, reply) => {
       const workspaceId = request.params.workspaceId.toLowerCase();
       const { kind, url, email } = request.body;
-      const name = requireName('name', request.body.name);
+      const name = request.body.name.trim();
       const checked = await target(kind, url, email);
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       const secret = kind === 'webhook' ? newWebhookSecret() : null;
@@ -140,7 +140,7 @@ export const alertChannelRoutes: FastifyPluginAsyncTypebox<AppContext> = async (
     async (request) => {
       const { workspaceId, channelId } = ids(request.params);
       const { url, email, enabled } = request.body;
-      const name = request.body.name === undefined ? undefined : requireName('name', request.body.name);
+      const name = request.body.name?.trim();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       const channel = await channelOf(workspaceId, channelId);
       const changed = url !== undefined || email !== undefined ? await target(channel.kind, url, email) : undefined;

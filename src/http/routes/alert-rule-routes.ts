@@ -9,7 +9,6 @@ import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { ruleView } from '../alert-views.js';
 import { principalOf } from '../authenticate.js';
-import { requireName } from '../input.js';
 import {
   AlertRuleParams,
   AlertRuleRequest,
@@ -27,7 +26,7 @@ const tags = ['alerts'];
 
 /** A rule's fields, checked against the workspace: its channels and buckets must be the workspace's own. */
 async function ruleFields(store: Store, workspaceId: string, body: Static<typeof AlertRuleRequest>): Promise<AlertRuleFields> {
-  const name = requireName('name', body.name);
+  const name = body.name.trim();
   const uptimeBelow = body.uptimeBelow ?? null;
   if (body.events.includes('uptime.below') && uptimeBelow === null) throw ApiError.badRequest('uptime.below needs uptimeBelow');
   const channelIds = [...new Set(body.channelIds.map((id) => id.toLowerCase()))];

@@ -5,7 +5,7 @@ import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
-import { optionalName, requireName } from '../input.js';
+import { storedName } from '../input.js';
 import {
   CreateBucketRequest,
   CreateBucketResponse,
@@ -46,10 +46,10 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
     },
     async (request, reply) => {
       const { body } = request;
-      const name = requireName('name', body.name);
-      const bucketName = optionalName('bucket', body.bucket);
-      const endpoint = optionalName('endpoint', body.endpoint);
-      const region = optionalName('region', body.region);
+      const name = body.name.trim();
+      const bucketName = storedName(body.bucket);
+      const endpoint = storedName(body.endpoint);
+      const region = storedName(body.region);
       const workspaceId = body.workspaceId.toLowerCase();
       await requireWorkspaceRole(store, principalOf(request), workspaceId, 'WRITE');
       const bucket = await store.buckets
@@ -109,11 +109,12 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, {
       const bucketId = request.params.bucketId.toLowerCase();
       const { body } = request;
       const changes = {
-        name: requireName('name', body.name),
+        name: body.name.trim(),
         storageType: body.storageType,
-        bucket: body.bucket === undefined ? undefined : optionalName('bucket', body.bucket),
-        endpoint: body.endpoint === undefined ? undefined : optionalName('endpoint', body.endpoint),
-        region: body.region === undefined ? undefined : optionalName('region', body.region),
+        // Left out keeps the value; null clears it.
+        bucket: body.bucket === undefined ? undefined : storedName(body.bucket),
+        endpoint: body.endpoint === undefined ? undefined : storedName(body.endpoint),
+        region: body.region === undefined ? undefined : storedName(body.region),
       };
       const workspaceId = body.workspaceId.toLowerCase();
       const bucket = await store.buckets.find(bucketId);

@@ -6,7 +6,8 @@ import { roundHalfUp2 } from '../../stats/rounding.js';
 import type { MinuteLatency } from '../../store/stats-store.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
-import { dayText, requireDay, requireDaySpan, requireNotAfterToday } from '../day-span-input.js';
+import { dayText, requireDaySpan, requireNotAfterToday } from '../day-span-input.js';
+import { dayNumberOf } from '../input.js';
 import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
@@ -104,7 +105,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, 
       },
     },
     async (request) => {
-      const day = requireDay('day', request.body.day);
+      const day = dayNumberOf(request.body.day);
       const now = clock.now();
       requireNotAfterToday('day', day, now);
       const bucketId = request.params.bucketId.toLowerCase();

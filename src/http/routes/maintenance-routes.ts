@@ -13,7 +13,6 @@ import { ActionResponse, errorResponses } from '../schemas/common-schemas.js';
 import {
   ImportMaintenanceRequest,
   ImportMaintenanceResponse,
-  MAX_IMPORT_WINDOWS,
   MaintenanceWindowParams,
   MaintenanceWindowRequest,
   MaintenanceWindowResponse,
@@ -155,7 +154,7 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (a
     {
       config: { access: 'operator' },
       bodyLimit: 8 * 1024 * 1024,
-      preValidation: entryLimit('windows', MAX_IMPORT_WINDOWS),
+      preValidation: entryLimit(ImportMaintenanceRequest, 'windows'),
       schema: {
         summary: 'Import past maintenance windows, all or nothing (operator)',
         description:

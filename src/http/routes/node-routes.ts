@@ -4,16 +4,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasValidSignature } from '../../ingest/node-signature.js';
 import { reportTimeProblem } from '../../ingest/report-window.js';
 import type { NodeSigner } from '../../store/node-store.js';
-import type { NewReport } from '../../store/report-store.js';
-import { ReplayError, type ReplayGuard } from '../../store/replay-guard.js';
+import type { NewReport } from '../../ingest/report-ingest.js';
+import { ReplayError, type ReplayGuard } from '../../ingest/replay-guard.js';
 import { formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
-import { requireHost, requireInstant, requireIp, requireName } from '../input.js';
+import { instantOf } from '../input.js';
+import { entryLimit } from '../entry-limit.js';
 import { readRawBody } from '../raw-body.js';
 import { Id, errorResponses } from '../schemas/common-schemas.js';
 import {
-  MAX_STATUS_ENTRIES,
   NodeStatusRequest,
   NodeStatusResponse,
   RegisterNodeRequest,
@@ -136,13 +136,15 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
       const { body } = request;
       const nodeId = signerOf(request).id;
       const change = {
-        ip: requireIp('ip', body.ip),
-        region: requireName('region', body.region),
-        provider: requireName('provider', body.provider),
-        version: requireName('version', body.version),
-        ...(body.host !== undefined && { host: requireHost('host', body.host) }),
+        ip: body.ip,
+        region: body.region.trim(),
+        provider: body.provider.trim(),
+        version: body.version.trim(),
+        ...(body.host !== undefined && { host: body.host }),
       };
-      await storeGuarded(nodeId, body.timestamp, (guard) => store.nodes.register(nodeId, clock.now(), change, guard));
+      await storeGuarded(nodeId, body.timestamp, async (guard) => {
+        if (!(await store.nodes.register(nodeId, clock.now(), change, guard))) throw new ReplayError();
+      });
       return { success: true, message: 'registered' };
     },
   );
@@ -153,16 +155,7 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
       config: { access: 'node' },
       onRequest: identifyNode,
       preParsing: verifySignature,
-      preValidation: [
-        verifyTimestamp,
-        // Too many entries is a size problem (413), which outranks a malformed entry (400).
-        async (request) => {
-          const buckets = (request.body as { buckets?: unknown } | undefined)?.buckets;
-          if (Array.isArray(buckets) && buckets.length > MAX_STATUS_ENTRIES) {
-            throw ApiError.payloadTooLarge(`at most ${MAX_STATUS_ENTRIES} entries in buckets per request; got ${buckets.length}`);
-          }
-        },
-      ],
+      preValidation: [verifyTimestamp, entryLimit(NodeStatusRequest, 'buckets', 'entries in buckets')],
       schema: {
         summary: "Report the node's view of buckets (signed by the node)",
         description:
@@ -176,12 +169,10 @@ export const nodeRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { s
     async (request) => {
       const { body } = request;
       const nodeId = signerOf(request).id;
-      requireIp('ip', body.ip);
-      requireName('region', body.region);
-      const entries: NewReport[] = body.buckets.map((entry, index) => ({
+      const entries: NewReport[] = body.buckets.map((entry) => ({
         nodeId,
         bucketId: entry.bucketId.toLowerCase(),
-        at: requireInstant(`buckets[${index}].createdAt`, entry.createdAt),
+        at: instantOf(entry.createdAt),
         status: entry.status,
         latencyMs: entry.latencyMs ?? null,
       }));

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { keptBucketAccess, requireBucketRole } from '../../auth/access.js';
 import { bucketDayAnswer, bucketDayStats } from '../../stats/bucket-day-stats.js';
-import { DAY_MS, dayOf, formatInstant, parseDay } from '../../time/instant.js';
+import { DAY_MS, dayOf, formatInstant } from '../../time/instant.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
+import { dayNumberOf } from '../input.js';
 import { dailyInfoOf } from '../node-stats-answer.js';
 import { errorResponses } from '../schemas/common-schemas.js';
 import {
@@ -39,12 +40,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app, { 
     },
     // Not async: a kept answer to a caller whose access was read recently is sent without a promise.
     (request, reply) => {
-      const day = parseDay(request.body.day);
-      if (day === undefined) {
-        throw ApiError.badRequest(
-          `day must be a date (2024-01-15) or an RFC 3339 date-time (2024-01-15T00:00:00.000Z); got ${JSON.stringify(request.body.day.slice(0, 64))}`,
-        );
-      }
+      const day = dayNumberOf(request.body.day);
       const now = clock.now();
       if (day > dayOf(now))
         throw ApiError.badRequest(`day ${formatInstant(day * DAY_MS).slice(0, 10)} is after the current UTC day`);

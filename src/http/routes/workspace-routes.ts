@@ -3,7 +3,6 @@ import { requireWorkspaceRole } from '../../auth/access.js';
 import { ApiError } from '../api-error.js';
 import type { AppContext } from '../app-context.js';
 import { principalOf } from '../authenticate.js';
-import { requireName } from '../input.js';
 import { ActionResponse, errorResponses } from '../schemas/common-schemas.js';
 import {
   CreateWorkspaceRequest,
@@ -31,7 +30,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const name = requireName('name', request.body.name);
+      const name = request.body.name.trim();
       let ownerId: string;
       if (principal.kind === 'operator') {
         if (!request.body.ownerId) throw ApiError.badRequest('the operator must name the owning user in ownerId');
@@ -99,7 +98,7 @@ export const workspaceRoutes: FastifyPluginAsyncTypebox<AppContext> = async (app
     },
     async (request) => {
       const workspaceId = request.params.workspaceId.toLowerCase();
-      const name = request.body.name === undefined ? undefined : requireName('name', request.body.name);
+      const name = request.body.name?.trim();
       const workspace = await requireWorkspaceRole(store, principalOf(request), workspaceId, 'ADMIN');
       if (name !== undefined && !(await store.workspaces.rename(workspaceId, name))) {
         throw ApiError.notFound(`no workspace ${workspaceId}`);

@@ -4,15 +4,15 @@ import { DateTimeOut, Id, Name, Nullable, StringEnum, UUID_PATTERN } from './com
 export const STORAGE_TYPES = ['S3', 'GCS', 'BLOB'] as const;
 export const StorageType = StringEnum(STORAGE_TYPES);
 
-const Optional255 = Type.Optional(Nullable(Type.String({ maxLength: 1000 })));
+const OptionalName = Type.Optional(Nullable(Name));
 
 export const CreateBucketRequest = Type.Object({
   name: Name,
   workspaceId: Id,
   storageType: Type.Optional(StorageType),
-  bucket: Optional255,
-  endpoint: Optional255,
-  region: Optional255,
+  bucket: OptionalName,
+  endpoint: OptionalName,
+  region: OptionalName,
 });
 
 export const CreateBucketResponse = Type.Object({ success: Type.Boolean(), bucketId: Id });

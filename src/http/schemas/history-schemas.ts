@@ -1,12 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, Nullable } from './common-schemas.js';
+import { Day, Id, Nullable } from './common-schemas.js';
 import { BucketNodeStatsDailyInfo } from './stats-schemas.js';
 
 const DayAsked = (description: string) =>
-  Type.String({
-    description: `${description}: YYYY-MM-DD, or an RFC 3339 date-time whose UTC date is taken (as in the stats call)`,
-    examples: ['2024-01-15'],
-  });
+  Day(`${description}: YYYY-MM-DD, or an RFC 3339 date-time whose UTC date is taken (as in the stats call)`);
 
 /** A UTC day as answers give it. */
 const DayOut = Type.String({ format: 'date', description: 'A UTC day, YYYY-MM-DD', examples: ['2024-01-15'] });

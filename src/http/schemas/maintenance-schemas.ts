@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeOut, DateTimeText, Id, Nullable } from './common-schemas.js';
+import { DateTimeOut, Id, Instant, Name, Nullable } from './common-schemas.js';
 
 /** The most windows one `POST /admin/maintenance` takes (sla.md). */
 export const MAX_IMPORT_WINDOWS = 10_000;
@@ -7,10 +7,6 @@ export const MAX_IMPORT_WINDOWS = 10_000;
 export const MAX_WINDOW_NODES = 1_000;
 
 export const MaintenanceWindowParams = Type.Object({ bucketId: Id, windowId: Id });
-
-/** An instant of a window as the API takes it (see `DateTimeText`), described for its field. */
-const instantText = (meaning: string) =>
-  Type.String({ description: `${DateTimeText.description}. ${meaning}`, examples: DateTimeText.examples as string[] });
 
 const windowFields = {
   nodeIds: Type.Optional(
@@ -22,8 +18,8 @@ const windowFields = {
       }),
     ),
   ),
-  start: instantText("One-off: where it begins; recurring: the rule's first instant"),
-  end: Type.Optional(Nullable(instantText('End of a one-off window (exclusive); not with rrule'))),
+  start: Instant("One-off: where it begins; recurring: the rule's first instant"),
+  end: Type.Optional(Nullable(Instant('End of a one-off window (exclusive); not with rrule'))),
   rrule: Type.Optional(
     Nullable(
       Type.String({
@@ -40,9 +36,9 @@ const windowFields = {
     Nullable(Type.Integer({ minimum: 1, maximum: 1440, description: 'Length of each occurrence; required with rrule' })),
   ),
   until: Type.Optional(
-    Nullable(instantText('No occurrence starts after this instant (inclusive); not before start; only with rrule')),
+    Nullable(Instant('No occurrence starts after this instant (inclusive); not before start; only with rrule')),
   ),
-  reason: Type.Optional(Nullable(Type.String({ maxLength: 1000, description: '1-200 characters after trimming' }))),
+  reason: Type.Optional(Nullable(Name)),
 };
 
 export const MaintenanceWindowRequest = Type.Object(windowFields, {

@@ -1,8 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DateTimeOut, DateTimeText, Id, LatencyMs, Name, Nullable } from './common-schemas.js';
+import { DateTimeOut, DateTimeText, Host, Id, Ip, LatencyMs, Name, Nullable } from './common-schemas.js';
 import { NodeStatusType } from './stats-schemas.js';
-
-const Text = Type.String({ maxLength: 1000 });
 
 /** The most entries one `POST /node/status` may carry; more is a 413. */
 export const MAX_STATUS_ENTRIES = 1000;
@@ -14,11 +12,11 @@ const NodeTimestamp = Type.Integer({
 });
 
 export const RegisterNodeRequest = Type.Object({
-  ip: Text,
+  ip: Ip,
   region: Name,
   provider: Name,
   version: Name,
-  host: Type.Optional(Text),
+  host: Type.Optional(Host),
   timestamp: NodeTimestamp,
 });
 export type RegisterNodeRequest = Static<typeof RegisterNodeRequest>;
@@ -33,10 +31,13 @@ export const BucketStatusEntry = Type.Object({
 });
 
 export const NodeStatusRequest = Type.Object({
-  ip: Text,
+  ip: Ip,
   region: Name,
   timestamp: NodeTimestamp,
-  buckets: Type.Array(BucketStatusEntry, { description: `At most ${MAX_STATUS_ENTRIES} entries` }),
+  buckets: Type.Array(BucketStatusEntry, {
+    maxItems: MAX_STATUS_ENTRIES,
+    description: `At most ${MAX_STATUS_ENTRIES} entries (more is a 413)`,
+  }),
 });
 export type NodeStatusRequest = Static<typeof NodeStatusRequest>;
 

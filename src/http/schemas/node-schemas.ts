@@ -1,12 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { DateTimeOut, DateTimeText, Id, LatencyMs, Name, Nullable } from './common-schemas.js';
+import { DateTimeOut, DateTimeText, Host, Id, Ip, LatencyMs, Name, Nullable } from './common-schemas.js';
 import { NodeStatusType } from './stats-schemas.js';
 
-const Text = Type.String({ maxLength: 1000 });
-
 export const CreateNodeRequest = Type.Object({
-  ip: Text,
-  host: Text,
+  ip: Ip,
+  host: Host,
   region: Name,
   provider: Name,
   version: Name,
@@ -28,8 +26,8 @@ export const CreateNodeResponse = Type.Object({ success: Type.Boolean(), node: B
 export const NodeParams = Type.Object({ nodeId: Id });
 export const ImportRegistrationRequest = Type.Object({
   at: DateTimeText,
-  ip: Type.Optional(Text),
-  host: Type.Optional(Text),
+  ip: Type.Optional(Ip),
+  host: Type.Optional(Host),
   region: Type.Optional(Name),
   provider: Type.Optional(Name),
   version: Type.Optional(Name),
@@ -45,7 +43,10 @@ export const ImportedReport = Type.Object({
   latencyMs: Type.Optional(Nullable(LatencyMs)),
 });
 export const ImportReportsRequest = Type.Object({
-  reports: Type.Array(ImportedReport, { description: `At most ${MAX_IMPORT_REPORTS} reports, applied in array order` }),
+  reports: Type.Array(ImportedReport, {
+    maxItems: MAX_IMPORT_REPORTS,
+    description: `At most ${MAX_IMPORT_REPORTS} reports (more is a 413), applied in array order`,
+  }),
 });
 export const ImportReportsResponse = Type.Object({
   success: Type.Boolean(),

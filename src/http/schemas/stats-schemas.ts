@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NODE_STATUSES } from '../../stats/node-status.js';
-import { DateTimeOut, Id, Nullable, StringEnum } from './common-schemas.js';
+import { DateTimeOut, Day, Id, Nullable, StringEnum } from './common-schemas.js';
 
 export const NodeStatusType = StringEnum(NODE_STATUSES, { description: "The node's view of the bucket" });
 
@@ -8,10 +8,7 @@ export const BucketParams = Type.Object({ bucketId: Id });
 
 export const GetBucketNodeStatsRequest = Type.Object(
   {
-    day: Type.String({
-      description: 'The UTC day asked for: YYYY-MM-DD, or an RFC 3339 date-time whose UTC date is taken',
-      examples: ['2024-01-15T00:00:00.000Z'],
-    }),
+    day: Day('The UTC day asked for: YYYY-MM-DD, or an RFC 3339 date-time whose UTC date is taken', ['2024-01-15T00:00:00.000Z']),
   },
   { examples: [{ day: '2024-01-15T00:00:00.000Z' }] },
 );

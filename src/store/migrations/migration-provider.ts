@@ -7,6 +7,7 @@ import * as deletedSeries from './005-deleted-series.js';
 import * as maintenanceWindows from './006-maintenance-windows.js';
 import * as slaRollups from './007-sla-rollups.js';
 import * as alerts from './008-alerts.js';
+import * as rollupDetails from './009-rollup-details.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -22,5 +23,6 @@ export const migrationProvider: MigrationProvider = {
     '006-maintenance-windows': maintenanceWindows,
     '007-sla-rollups': slaRollups,
     '008-alerts': alerts,
+    '009-rollup-details': rollupDetails,
   }),
 };

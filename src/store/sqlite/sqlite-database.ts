@@ -16,10 +16,11 @@ export const MAIN_BUSY_TIMEOUT_MS = 5_000;
  * crash of the process or the machine.
  *
  * @example
- * const { db, writeTransaction, attachWriter } = openSqliteDatabase('./data/flashback.db');
+ * const { db, writeTransaction, attachWriter } = openSqliteDatabase('./data/flashback.db', 180_000);
  */
 export function openSqliteDatabase(
   path: string,
+  staleAfterMs: number,
   busyTimeoutMs = MAIN_BUSY_TIMEOUT_MS,
 ): {
   db: Kysely<Database>;
@@ -32,7 +33,7 @@ export function openSqliteDatabase(
   const sqlite = openSqliteConnection(path, busyTimeoutMs);
   const dialect = new SqliteRoutedDialect(sqlite);
   const db = new Kysely<Database>({ dialect });
-  const writes = sqliteWriteTransaction(db, sqlite);
+  const writes = sqliteWriteTransaction(db, sqlite, staleAfterMs);
   return { db, ...writes, attachWriter: (writer) => dialect.attachWriter(writer) };
 }
 
@@ -58,11 +59,12 @@ export function openSqliteConnection(path: string, busyTimeoutMs: number): Sqlit
 function sqliteWriteTransaction(
   db: Kysely<Database>,
   sqlite: SqliteDriver.Database,
+  staleAfterMs: number,
 ): { writeTransaction: WriteTransaction; forgetBucket: (bucketId: string) => void } {
   let ops: SqliteWriteOps | undefined;
   const writeTransaction: WriteTransaction = (work) =>
     db.connection().execute(async () => {
-      ops ??= new SqliteWriteOps(sqlite);
+      ops ??= new SqliteWriteOps(sqlite, staleAfterMs);
       return ops.transaction(work);
     });
   return { writeTransaction, forgetBucket: (bucketId) => ops?.forgetBucket(bucketId) };

@@ -1,12 +1,20 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { DaySummary } from '../../stats/day-summary.js';
+import { catchUpDetail } from '../../stats/detail-catch-up.js';
 import type { Report } from '../../stats/node-status.js';
 import { DAY_MS, dayOf } from '../../time/instant.js';
-import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
-import type { ReplayGuard } from '../replay-guard.js';
-import { reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
-import { statusCode } from '../status-codes.js';
+import type { DailyRollupTable, ReportTable, RollupDetailTable, SeriesTable } from '../database-schema.js';
+import type { NodeTimestamp } from '../node-last-timestamp.js';
+import {
+  detailRow,
+  detailRowFromSummary,
+  keptDetailSummary,
+  reportFromRow,
+  rowFromSummary,
+  summaryFromRow,
+} from '../rollup-rows.js';
+import { statusCode, statusFromCode } from '../status-codes.js';
 import { BUSY_RETRY_LIMIT_MS, retryWhileBusy } from './busy-retry.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../write-ops.js';
 
@@ -18,6 +26,15 @@ type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
 // scan little.
 const MOVE_AT_ROWS = 50_000;
 const MOVE_AFTER_MS = 5_000;
+// Rollup rows kept as last written, up to about this many bytes: the writer thread's heap is capped at 64 MB
+// (sqlite-writer-thread.ts), and a row takes about 200 (its fields and its key), so some 40 000 series
+// reporting now append without a read; beyond that, the least recently written are read again.
+const KEPT_ROLLUP_BYTES = 8 * 2 ** 20;
+const KNOWN_SERIES = 20_000;
+const keptRowBytes = (_row: DailyRollupTable, key: string): number => 160 + 2 * key.length;
+
+/** A row of `reports_recent` as an array: series_id, at, status, latency_ms. */
+type RecentRow = [number, number, number, number | null];
 
 /**
  * The ingest statements on SQLite, as statements prepared once and run row
@@ -31,14 +48,48 @@ const MOVE_AFTER_MS = 5_000;
  * without a lookup (migration 004), and moved into the clustered table in
  * bulk. Any other report is checked against every stored one: the recent
  * ones are moved first.
+ *
+ * A group commit writes the small rollup row alone; the detail of the days
+ * whose reports wait in `reports_recent` (down spans, latency sketch, in
+ * `rollup_details`) is brought up to date as those move, once per day per
+ * move instead of once per commit (`moveRecent`). Until then, and after a
+ * crash until the next move, readers add the recent reports themselves.
  */
 export class SqliteWriteOps implements WriteOps {
   /**
    * Series ids and starts by `bucket/node`, as this connection, the only
    * writer, last wrote them: most reports are for a series seen a minute
    * ago. Forgotten when a bucket is deleted, when a series' start moves and after a rollback.
+   * An entry takes ≈ 220 bytes of the writer's 64 MB heap (its key, value and place in the LRU): 100 000
+   * of them took a third of it, and seeding a million series ran it out of memory. Past this many series
+   * reporting in turn no size would hit anyway; a miss is one primary-key lookup.
    */
-  private readonly knownSeries = new LRUCache<string, { id: number; firstAt: number }>({ max: 100_000 });
+  private readonly knownSeries = new LRUCache<string, { id: number; firstAt: number }>({ max: KNOWN_SERIES });
+  /**
+   * Rollup rows by (series, day) as this connection last wrote them: a live
+   * report's group commit appends to its rollup without reading it again
+   * (the read was a fifth of the writer's time). Sound because this
+   * connection is the only writer of the file (one process per SQLite file)
+   * and forgets them after a rollback, a bucket's deletion, and any other
+   * statement that writes `daily_rollups` (`forgetRollups`).
+   */
+  private readonly keptRollups = new LRUCache<string, DailyRollupTable>({
+    maxSize: KEPT_ROLLUP_BYTES,
+    sizeCalculation: keptRowBytes,
+  });
+  /**
+   * Reports this transaction put in `reports_recent` whose rollups it has not saved yet, by `series/day`:
+   * a move in the middle of a group commit (before older reports are checked) counts them with the day.
+   */
+  private readonly unsavedRecent = new Map<string, number>();
+  /**
+   * The (series, day)s whose rollup a group commit appended to since the last move, by `series/day`: their
+   * detail is behind their reports. The others' detail is whole (a day begun or recomputed writes it with
+   * its rollup), so a move with none behind need not read the recent reports back (seeding a history,
+   * each day written once). Not known at start and after a rollback: then every day is looked at.
+   */
+  private readonly behindDays = new Set<string>();
+  private behindKnown = false;
   /** Reports in `reports_recent`, as this connection counts them (read again after a rollback). */
   private recentRows: number | undefined;
   private movedAt = Date.now();
@@ -60,9 +111,17 @@ export class SqliteWriteOps implements WriteOps {
     rollup: Statement<[number, number], DailyRollupTable>;
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
     saveRollup: Statement<DailyRollupTable>;
+    recentReports: Statement<[], RecentRow>;
+    rollupCount: Statement<[number, number], number>;
+    detail: Statement<[number, number], RollupDetailTable>;
+    saveDetail: Statement<RollupDetailTable>;
+    deleteDetail: Statement<[number, number]>;
   };
 
-  constructor(private readonly sqlite: SqliteDatabase) {
+  constructor(
+    private readonly sqlite: SqliteDatabase,
+    private readonly staleAfterMs: number,
+  ) {
     this.statements = {
       begin: sqlite.prepare('begin immediate'),
       commit: sqlite.prepare('commit'),
@@ -93,15 +152,30 @@ export class SqliteWriteOps implements WriteOps {
       dayReports: sqlite.prepare('select at, status, latency_ms from reports where series_id = ? and at >= ? and at < ?'),
       saveRollup: sqlite.prepare(
         `insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
-           latency_sum, latency_count, report_count, down_spans, latencies)
+           latency_sum, latency_count, report_count)
          values (@series_id, @day, @first_at, @last_at, @last_status, @last_latency_ms, @inner_online_ms,
-           @latency_sum, @latency_count, @report_count, @down_spans, @latencies)
+           @latency_sum, @latency_count, @report_count)
          on conflict (series_id, day) do update set first_at = excluded.first_at, last_at = excluded.last_at,
            last_status = excluded.last_status, last_latency_ms = excluded.last_latency_ms,
            inner_online_ms = excluded.inner_online_ms, latency_sum = excluded.latency_sum,
-           latency_count = excluded.latency_count, report_count = excluded.report_count,
+           latency_count = excluded.latency_count, report_count = excluded.report_count`,
+      ),
+      // Rows as arrays: a move reads every recent report, and arrays cost the writer's small heap least.
+      recentReports: sqlite
+        .prepare<[], RecentRow>('select series_id, at, status, latency_ms from reports_recent order by series_id, at')
+        .raw(),
+      rollupCount: sqlite
+        .prepare<[number, number], number>('select report_count from daily_rollups where series_id = ? and day = ?')
+        .pluck(),
+      detail: sqlite.prepare('select * from rollup_details where series_id = ? and day = ?'),
+      saveDetail: sqlite.prepare(
+        `insert into rollup_details (series_id, day, through_at, through_status, report_count, down_spans, latencies)
+         values (@series_id, @day, @through_at, @through_status, @report_count, @down_spans, @latencies)
+         on conflict (series_id, day) do update set through_at = excluded.through_at,
+           through_status = excluded.through_status, report_count = excluded.report_count,
            down_spans = excluded.down_spans, latencies = excluded.latencies`,
       ),
+      deleteDetail: sqlite.prepare('delete from rollup_details where series_id = ? and day = ?'),
     };
   }
 
@@ -117,6 +191,7 @@ export class SqliteWriteOps implements WriteOps {
         this.moveRecent();
       }
       this.statements.commit.run();
+      this.unsavedRecent.clear();
       return result;
     } catch (error) {
       if (this.sqlite.inTransaction) this.statements.rollback.run();
@@ -125,9 +200,13 @@ export class SqliteWriteOps implements WriteOps {
     }
   }
 
-  /** Moves every recent report into the clustered table, in its order (nothing to do when none is known to be there). */
+  /**
+   * Moves every recent report into the clustered table, in its order (nothing to do when none is known to be
+   * there), and first brings the detail of their days up to date: after the move they are no longer told apart.
+   */
   private moveRecent(): void {
     if (this.recentRows === 0) return;
+    this.catchUpRecentDetail();
     this.statements.moveRecent.run();
     this.statements.clearRecent.run();
     this.recentRows = 0;
@@ -141,7 +220,7 @@ export class SqliteWriteOps implements WriteOps {
     return new Set(bucketIds.filter((id) => this.statements.bucketExists.get(id) !== undefined));
   }
 
-  async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
+  async advanceGuards(guards: readonly NodeTimestamp[]): Promise<boolean[]> {
     return guards.map((guard) => this.statements.advanceGuard.run(guard.timestamp, guard.nodeId, guard.timestamp).changes > 0);
   }
 
@@ -165,14 +244,23 @@ export class SqliteWriteOps implements WriteOps {
     this.knownSeries.clear();
   }
 
-  /** After its bucket was deleted (by another connection): its series are gone. */
+  /** After its bucket was deleted (by another connection): its series are gone, and their ids may be given again. */
   forgetBucket(bucketId: string): void {
     for (const key of [...this.knownSeries.keys()]) if (key.startsWith(`${bucketId}/`)) this.knownSeries.delete(key);
+    this.forgetRollups();
   }
 
-  /** After a rollback: series created or moved in it never were, nor recent reports counted in it. */
+  /** After a statement other than a group commit's wrote `daily_rollups`: the kept rows may be out of date. */
+  forgetRollups(): void {
+    this.keptRollups.clear();
+  }
+
+  /** After a rollback: series created or moved in it never were, nor recent reports counted or rollups written in it. */
   forgetAll(): void {
+    this.unsavedRecent.clear();
+    this.behindKnown = false;
     this.knownSeries.clear();
+    this.keptRollups.clear();
     this.recentRows = undefined;
   }
 
@@ -201,6 +289,8 @@ export class SqliteWriteOps implements WriteOps {
         continue;
       }
       insertRecent.run(seriesId, report.at, statusCode(report.status), report.latencyMs);
+      const key = seriesDayKey({ seriesId, day: dayOf(report.at) });
+      this.unsavedRecent.set(key, (this.unsavedRecent.get(key) ?? 0) + 1);
       stored.add(row);
     }
     if (this.recentRows !== undefined) this.recentRows += stored.size;
@@ -218,8 +308,9 @@ export class SqliteWriteOps implements WriteOps {
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {
     const found = new Map<string, DaySummary>();
     for (const key of keys) {
-      const row = this.statements.rollup.get(key.seriesId, key.day);
-      if (row) found.set(seriesDayKey(key), summaryFromRow(row));
+      const text = seriesDayKey(key);
+      const row = this.keptRollups.get(text) ?? this.statements.rollup.get(key.seriesId, key.day);
+      if (row) found.set(text, summaryFromRow(row));
     }
     return found;
   }
@@ -229,7 +320,67 @@ export class SqliteWriteOps implements WriteOps {
     return this.statements.dayReports.all(seriesId, day * DAY_MS, (day + 1) * DAY_MS).map(reportFromRow);
   }
 
+  /**
+   * Saves the rollup rows; the detail only where the summary has it whole (a day recomputed or begun in
+   * this commit): an appended one has none here, and is brought up to date by `moveRecent`.
+   */
   async saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void> {
-    for (const row of rows) this.statements.saveRollup.run(rowFromSummary(row.seriesId, row.day, row.summary));
+    for (const row of rows) {
+      const saved = rowFromSummary(row.seriesId, row.day, row.summary);
+      this.statements.saveRollup.run(saved);
+      this.keptRollups.set(seriesDayKey(row), saved);
+      const detail = detailRowFromSummary(row.seriesId, row.day, row.summary);
+      if (detail) this.statements.saveDetail.run(detail);
+      else this.behindDays.add(seriesDayKey(row));
+    }
+    // The group commit saves every rollup it touched at once: from here on each day's count holds its reports.
+    this.unsavedRecent.clear();
+  }
+
+  /** The detail of every (series, day) with reports in `reports_recent`, caught up with them. */
+  private catchUpRecentDetail(): void {
+    const known = this.behindKnown;
+    // This transaction's recent reports whose rollups are not saved yet may be behind too.
+    const behind = (key: string): boolean => !known || this.behindDays.has(key) || this.unsavedRecent.has(key);
+    if (known && this.behindDays.size === 0 && this.unsavedRecent.size === 0) return;
+    // Sorted by series and instant: each (series, day) is one run of rows.
+    const rows = this.statements.recentReports.all();
+    let start = 0;
+    for (let end = 1; end <= rows.length; end++) {
+      const [seriesId, at] = rows[start] as RecentRow;
+      const next = rows[end];
+      if (next && next[0] === seriesId && dayOf(next[1]) === dayOf(at)) continue;
+      if (behind(seriesDayKey({ seriesId, day: dayOf(at) }))) {
+        const reports = rows
+          .slice(start, end)
+          .map(([, at, status, latencyMs]) => ({ at, status: statusFromCode(status), latencyMs }));
+        this.catchUpDayDetail(seriesId, dayOf(at), reports);
+      }
+      start = end;
+    }
+    this.behindDays.clear();
+    this.behindKnown = true;
+  }
+
+  /** One day's detail with its `recent` reports (sorted); read whole from the day's reports when the kept one falls short. */
+  private catchUpDayDetail(seriesId: number, day: number, recent: readonly Report[]): void {
+    const saved = this.statements.rollupCount.get(seriesId, day);
+    // A day begun in this transaction gets its detail whole when its rollup is saved.
+    if (saved === undefined) return;
+    const reportCount = saved + (this.unsavedRecent.get(seriesDayKey({ seriesId, day })) ?? 0);
+    const kept = this.statements.detail.get(seriesId, day);
+    if (kept?.report_count === reportCount) return;
+    let reports = kept ? recent.filter((r) => r.at > kept.through_at) : recent;
+    let detail = kept && catchUpDetail(keptDetailSummary(kept), reports, reportCount, this.staleAfterMs);
+    if (!detail) {
+      // No detail kept, or one that does not add up: the day's moved reports and the recent ones, whole.
+      const moved = this.statements.dayReports.all(seriesId, day * DAY_MS, (day + 1) * DAY_MS).map(reportFromRow);
+      reports = [...moved, ...recent].sort((a, b) => a.at - b.at);
+      detail = catchUpDetail(undefined, reports, reportCount, this.staleAfterMs);
+    }
+    const through = reports[reports.length - 1];
+    // Null: some of the day's reports are gone (retention), and its detail cannot be known.
+    if (detail && through) this.statements.saveDetail.run(detailRow(seriesId, day, through, reportCount, detail));
+    else this.statements.deleteDetail.run(seriesId, day);
   }
 }

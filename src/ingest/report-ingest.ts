@@ -1,10 +1,10 @@
+import { BucketGoneError } from '../store/bucket-gone-error.js';
+import type { StoreEvents } from '../store/store-events.js';
 import { dayOf } from '../time/instant.js';
-import { BucketGoneError } from './bucket-gone-error.js';
 import { nodesOf, reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
-import type { StoreEvents } from './store-events.js';
 
 export type { NewReport } from './report-writer.js';
 
@@ -37,7 +37,7 @@ const MAX_GROUP_REPORTS = 10_000;
  * node's batches commit in the order they came (its replay guard only
  * moves forward).
  */
-export class ReportStore {
+export class ReportIngest {
   private readonly pending: PendingBatch[] = [];
   private readonly busyNodes = new Map<string, number>();
   private inFlight = 0;

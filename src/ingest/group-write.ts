@@ -1,6 +1,6 @@
 import type { ReplayGuard } from './replay-guard.js';
 import { ReportWriter, type NewReport } from './report-writer.js';
-import type { WriteOps } from './write-ops.js';
+import type { WriteOps } from '../store/write-ops.js';
 
 /** One caller's reports in a group commit, with its signed request's guard if any. */
 export interface GroupBatch {

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { QueryResult } from 'kysely';
-import type { GroupBatch, GroupWrite } from '../group-write.js';
-import type { StatementWriter, TransactionStep, WriterStatement } from './sqlite-routed-dialect.js';
+import type { TransactionStep, WriterStatement } from '../store/sqlite/sqlite-routed-dialect.js';
+import type { SqliteWriter } from '../store/sqlite/sqlite-writer.js';
+import type { GroupBatch, GroupWrite } from './group-write.js';
 import type { WriterRequest, WriterSettings } from './sqlite-writer-worker.js';
 
 /**
@@ -41,7 +42,7 @@ type Unnumbered<T> = T extends { id: number } ? Omit<T, 'id'> : never;
  * const writer = new SqliteWriterThread({ path: './data/flashback.db', staleAfterMs: 180_000, busyTimeoutMs: 60_000 });
  * const done = await writer.write([{ reports, guard: undefined }]);
  */
-export class SqliteWriterThread implements StatementWriter {
+export class SqliteWriterThread implements SqliteWriter {
   private readonly worker: Worker;
   private nextId = 0;
   // Set once the thread is gone: later writes fail at once instead of waiting for ever.

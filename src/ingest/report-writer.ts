@@ -1,7 +1,6 @@
-import { appendReports, summarizeDay, type DaySummary } from '../stats/day-summary.js';
+import { appendReportsInPlace, summarizeDay, type DaySummary } from '../stats/day-summary.js';
 import type { NodeStatus, Report } from '../stats/node-status.js';
-import { dayOf } from '../time/instant.js';
-import { seriesDayKey, type SeriesDayKey, type SeriesReport, type WriteOps } from './write-ops.js';
+import { groupBySeriesDay, type SeriesDayKey, type SeriesReport, type WriteOps } from '../store/write-ops.js';
 
 /** A report as it enters the store. */
 export interface NewReport {
@@ -74,13 +73,7 @@ export class ReportWriter {
    * commit on PostgreSQL and a primary-key lookup per rollup on SQLite.
    */
   private async updateRollups(inserted: SeriesReport[]): Promise<void> {
-    const groups = new Map<string, SeriesDayKey & { reports: Report[] }>();
-    for (const { seriesId, report } of inserted) {
-      const key = seriesDayKey({ seriesId, day: dayOf(report.at) });
-      const group = groups.get(key) ?? { seriesId, day: dayOf(report.at), reports: [] };
-      group.reports.push(report);
-      groups.set(key, group);
-    }
+    const groups = groupBySeriesDay(inserted);
     if (groups.size === 0) return;
     const existing = await this.ops.rollups([...groups.values()]);
     const updated = [];
@@ -94,7 +87,8 @@ export class ReportWriter {
   private async nextSummary(group: SeriesDayKey & { reports: Report[] }, current: DaySummary | undefined): Promise<DaySummary> {
     const fresh = group.reports; // sorted by `at`, as the whole batch is
     if (!current) return summarizeDay(fresh, this.staleAfterMs) as DaySummary;
-    if ((fresh[0] as Report).at > current.lastAt) return appendReports(current, fresh, this.staleAfterMs);
+    // `current` was decoded for this append alone (`WriteOps.rollups`): appended to as it is, not copied.
+    if ((fresh[0] as Report).at > current.lastAt) return appendReportsInPlace(current, fresh, this.staleAfterMs);
     return summarizeDay(await this.ops.dayReports(group), this.staleAfterMs) as DaySummary;
   }
 }

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeGroup, type GroupBatch } from '../group-write.js';
-import { BUSY_RETRY_LIMIT_MS, retryWhileBusy } from './busy-retry.js';
-import { openSqliteConnection } from './sqlite-database.js';
-import { runStatement, type TransactionStep, type WriterStatement } from './sqlite-routed-dialect.js';
-import { SqliteWriteOps } from './sqlite-write-ops.js';
+import { BUSY_RETRY_LIMIT_MS, retryWhileBusy } from '../store/sqlite/busy-retry.js';
+import { openSqliteConnection } from '../store/sqlite/sqlite-database.js';
+import { runStatement, type TransactionStep, type WriterStatement } from '../store/sqlite/sqlite-routed-dialect.js';
+import { SqliteWriteOps } from '../store/sqlite/sqlite-write-ops.js';
+import type { SqliteWriterSettings } from '../store/sqlite/sqlite-writer.js';
+import { writeGroup, type GroupBatch } from './group-write.js';
 
 /** What `SqliteWriterThread` asks of this thread. */
 export type WriterRequest =
@@ -13,16 +14,16 @@ export type WriterRequest =
   | { forgetBucket: string }
   | { close: true };
 
-/** The settings `SqliteWriterThread` starts this thread with. */
-export interface WriterSettings {
-  path: string;
+/** The settings `SqliteWriterThread` starts this thread with: the store's file, and the rollups' staleness. */
+export interface WriterSettings extends SqliteWriterSettings {
   staleAfterMs: number;
-  busyTimeoutMs: number;
 }
 
 // A transaction of the main thread that sends nothing for this long is rolled back:
 // group commits wait while it runs, and must not wait for ever on a caller that stalled.
 const IDLE_SESSION_MS = 10_000;
+// Statements routed here (purges, rebuilds) that may change `daily_rollups`.
+const WRITES_ROLLUPS = /^\s*(with|insert|update|delete|replace|drop|alter)\b[^]*\bdaily_rollups\b/i;
 
 const { path, staleAfterMs, busyTimeoutMs } = workerData as WriterSettings;
 const port = parentPort;
@@ -32,7 +33,7 @@ const sqlite = openSqliteConnection(path, busyTimeoutMs);
 const beginImmediate = sqlite.prepare('begin immediate');
 // Prepared on the first group commit: a store opened at an older migration (tests) has plain writes only.
 let groupOps: SqliteWriteOps | undefined;
-const ops = (): SqliteWriteOps => (groupOps ??= new SqliteWriteOps(sqlite));
+const ops = (): SqliteWriteOps => (groupOps ??= new SqliteWriteOps(sqlite, staleAfterMs));
 
 const waiting: WriterRequest[] = [];
 /** The main thread's transaction running now: until it ends, only its own statements run. */
@@ -90,6 +91,8 @@ async function handle(request: WriterRequest): Promise<void> {
   if ('statement' in request) {
     const { sql, parameters } = request.statement;
     if (session !== undefined) keepAlive();
+    // The group commits' kept rollup rows must not outlive another writer's change of them.
+    if (WRITES_ROLLUPS.test(sql)) groupOps?.forgetRollups();
     // Outside a transaction a statement that found the file busy did nothing: it may run again.
     await answer(request.id, () =>
       session === undefined

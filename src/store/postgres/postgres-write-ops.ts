@@ -1,12 +1,12 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
-import type { DaySummary } from '../stats/day-summary.js';
-import type { Report } from '../stats/node-status.js';
-import { DAY_MS } from '../time/instant.js';
-import type { DailyRollupTable, Database } from './database-schema.js';
-import { advanceReplayGuard, type ReplayGuard } from './replay-guard.js';
-import { reportFromRow, rowFromSummary, summaryFromRow } from './rollup-rows.js';
-import { statusCode } from './status-codes.js';
-import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from './write-ops.js';
+import type { DaySummary } from '../../stats/day-summary.js';
+import type { Report } from '../../stats/node-status.js';
+import { DAY_MS } from '../../time/instant.js';
+import type { DailyRollupTable, Database, RollupDetailTable } from '../database-schema.js';
+import { advanceLastTimestamp, type NodeTimestamp } from '../node-last-timestamp.js';
+import { detailRowFromSummary, reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
+import { statusCode } from '../status-codes.js';
+import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../write-ops.js';
 
 const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
 
@@ -21,8 +21,11 @@ const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nod
  * (`lockNodes`). A series belongs to one node, so its reports and rollups
  * are written by one transaction at a time, while the group's thousands of
  * series rows are read without a lock (a row lock writes the row).
+ *
+ * @example
+ * await db.transaction().execute((trx) => new PostgresWriteOps(trx).insertReports(rows));
  */
-export class KyselyWriteOps implements WriteOps {
+export class PostgresWriteOps implements WriteOps {
   constructor(private readonly trx: Transaction<Database>) {}
 
   async lockNodes(nodeIds: readonly string[]): Promise<void> {
@@ -38,12 +41,12 @@ export class KyselyWriteOps implements WriteOps {
     return new Set(rows.map((r) => r.id));
   }
 
-  async advanceGuards(guards: readonly ReplayGuard[]): Promise<boolean[]> {
+  async advanceGuards(guards: readonly NodeTimestamp[]): Promise<boolean[]> {
     const nodeIds = guards.map((g) => g.nodeId);
     if (new Set(nodeIds).size < guards.length) {
       // A node twice in one group: its guards must move one after the other.
       const moved: boolean[] = [];
-      for (const guard of guards) moved.push(await advanceReplayGuard(this.trx, guard));
+      for (const guard of guards) moved.push(await advanceLastTimestamp(this.trx, guard));
       return moved;
     }
     // The rows are already locked (lockNodes), so the order this UPDATE meets them in does not matter.
@@ -110,6 +113,7 @@ export class KyselyWriteOps implements WriteOps {
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {
+    // The rollup rows alone: an append leaves the detail to `PostgresDetailCatchUp` (see `saveRollups`).
     const { rows } = await sql<Selectable<DailyRollupTable>>`
       select r.* from daily_rollups r
       join unnest(${keys.map((k) => k.seriesId)}::bigint[], ${keys.map((k) => k.day)}::integer[]) as k(series_id, day)
@@ -132,18 +136,38 @@ export class KyselyWriteOps implements WriteOps {
     if (rows.length === 0) return;
     const saved = rows.map((r) => rowFromSummary(r.seriesId, r.day, r.summary));
     const column = <K extends keyof DailyRollupTable>(key: K) => saved.map((row) => row[key]);
-    // One statement for the whole group commit, each column one array parameter.
-    await sql`
+    // The detail where the summary has it whole (a day recomputed or begun in this commit); the days
+    // appended to are listed for `PostgresDetailCatchUp` instead, which catches each up once every few seconds.
+    const details = rows.flatMap((r) => detailRowFromSummary(r.seriesId, r.day, r.summary) ?? []);
+    const behind = rows.filter((r) => r.summary.downSpans === null || r.summary.latencies === null);
+    const detailColumn = <K extends keyof RollupDetailTable>(key: K) => details.map((row) => row[key]);
+    // One statement for the whole group commit, each column one array parameter; the detail rows and the
+    // listing in data-modifying WITHs of it (one round trip).
+    const saveDetails = sql`with detail as (
+        insert into rollup_details (series_id, day, through_at, through_status, report_count, down_spans, latencies)
+        select * from unnest(${detailColumn('series_id')}::bigint[], ${detailColumn('day')}::integer[],
+          ${detailColumn('through_at')}::bigint[], ${detailColumn('through_status')}::smallint[],
+          ${detailColumn('report_count')}::integer[], ${detailColumn('down_spans')}::bytea[], ${detailColumn('latencies')}::bytea[])
+        on conflict (series_id, day) do update set through_at = excluded.through_at,
+          through_status = excluded.through_status, report_count = excluded.report_count,
+          down_spans = excluded.down_spans, latencies = excluded.latencies
+      ), queued as (
+        insert into rollup_detail_queue (series_id, day)
+        select * from unnest(${behind.map((r) => r.seriesId)}::bigint[], ${behind.map((r) => r.day)}::integer[])
+        on conflict do nothing
+      )`;
+    await sql`${saveDetails}
       insert into daily_rollups (series_id, day, first_at, last_at, last_status, last_latency_ms, inner_online_ms,
-        latency_sum, latency_count, report_count, down_spans, latencies)
+        latency_sum, latency_count, report_count)
       select * from unnest(${column('series_id')}::bigint[], ${column('day')}::integer[], ${column('first_at')}::bigint[],
         ${column('last_at')}::bigint[], ${column('last_status')}::smallint[], ${column('last_latency_ms')}::double precision[],
         ${column('inner_online_ms')}::bigint[], ${column('latency_sum')}::double precision[], ${column('latency_count')}::integer[],
-        ${column('report_count')}::integer[], ${column('down_spans')}::bytea[], ${column('latencies')}::bytea[])
+        ${column('report_count')}::integer[])
       on conflict (series_id, day) do update set
         first_at = excluded.first_at, last_at = excluded.last_at, last_status = excluded.last_status,
         last_latency_ms = excluded.last_latency_ms, inner_online_ms = excluded.inner_online_ms,
-        latency_sum = excluded.latency_sum, latency_count = excluded.latency_count, report_count = excluded.report_count,
-        down_spans = excluded.down_spans, latencies = excluded.latencies`.execute(this.trx);
+        latency_sum = excluded.latency_sum, latency_count = excluded.latency_count, report_count = excluded.report_count`.execute(
+      this.trx,
+    );
   }
 }
