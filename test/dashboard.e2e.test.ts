@@ -194,8 +194,10 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
   /**
    * The windows the page must shade: a weekly two-hour window of the first
    * node since four weeks ago and a one-off window over the start of the
-   * second node's bad afternoon (both imported history), and one announced
-   * for tomorrow.
+   * second node's bad afternoon (both imported history), one announced
+   * for tomorrow, and an imported one of the third node deleted since: the
+   * listing no longer has it, but its past part still counts, and the bars
+   * must say so.
    */
   async function maintenanceOf(six: string[], now: number): Promise<void> {
     const today = Math.floor(now / DAY_MS) * DAY_MS;
@@ -215,9 +217,19 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
         end: new Date(today - 3 * DAY_MS + 14 * 3_600_000).toISOString(),
         reason: 'disk replacement',
       },
+      {
+        bucketId: invoices,
+        nodeIds: [six[2]],
+        start: new Date(today - 5 * DAY_MS + 12 * 3_600_000).toISOString(),
+        end: new Date(today - 5 * DAY_MS + 14 * 3_600_000).toISOString(),
+        reason: 'power work, deleted since',
+      },
     ];
     const imported = await t.call({ method: 'POST', url: '/admin/maintenance', payload: { windows } });
     assert.equal(imported.statusCode, 201, imported.body);
+    const deletedId = (JSON.parse(imported.body) as { ids: string[] }).ids[2];
+    const deleted = await t.call({ method: 'DELETE', url: `/bucket/${invoices}/maintenance/${deletedId}`, token: member.token });
+    assert.equal(deleted.statusCode, 200, deleted.body);
     const ahead = await t.call({
       method: 'POST',
       url: `/bucket/${invoices}/maintenance`,
@@ -573,7 +585,8 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
       }
     }
 
-    // The 90 days: maintenance on the first node's weekly days and on the second node's bad afternoon, nowhere else.
+    // The 90 days: maintenance on the first node's weekly days, on the second node's bad afternoon and on the
+    // third node's deleted window (past, so still counted, though no longer listed), nowhere else.
     await page.locator('#periods [data-period="90-days"]').click();
     const shaded = await page.$$eval('.nodes li.node', (rows) =>
       rows.map((row) =>
@@ -598,7 +611,9 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     assert.deepEqual(shaded, counted);
     const weekly = [28, 21, 14, 7].map((n) => [dayBefore(today, n), 7_200_000]);
     assert.deepEqual(shaded[0]?.slice(0, 4), weekly);
-    assert.deepEqual(shaded.slice(1), [[[dayBefore(today, 3), 7_200_000]], [], [], [], []]);
+    assert.deepEqual(shaded.slice(1), [[[dayBefore(today, 3), 7_200_000]], [[dayBefore(today, 5), 7_200_000]], [], [], []]);
+    const listed = await api<{ windows: Array<{ nodeIds: string[] | null }> }>('GET', `/bucket/${invoices}/maintenance`);
+    assert.ok(!listed.windows.some((w) => w.nodeIds?.includes(nodeOrder[2] ?? '')), 'the deleted window is not listed');
     await page
       .locator('.nodes li.node')
       .nth(1)
