@@ -6,6 +6,7 @@ import { freshDatabase } from './fresh-database.js';
 import { pacedLoad } from './paced-load.js';
 import { ingestFigures, latencyFigures, type ScaleFigures } from './scale-figures.js';
 import { seedScale, SCALE_NODES } from './scale-seed.js';
+import { histogramQuantileMs, serviceHistogram } from './service-histogram.js';
 import { steadyIngest } from './steady-ingest.js';
 
 /** Stats calls a second during the steady ingest, each for a random bucket's current day. */
@@ -55,6 +56,8 @@ export async function scaleBench(
     const day = new Date().toISOString().slice(0, 10);
     const randomBucket = (): string =>
       `${SERVICE_URL}/bucket/${seeded.buckets[Math.floor(Math.random() * seeded.buckets.length)]}/stats`;
+    const STATS_ROUTE = '/bucket/:bucketId/stats';
+    const answeredBefore = await serviceHistogram(SERVICE_URL, 'POST', STATS_ROUTE);
     const loadAverage = loadavg()[0] ?? NaN;
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
@@ -66,6 +69,7 @@ export async function scaleBench(
     );
     const run = await steadyIngest(SERVICE_URL, seeded, minutes * 60_000);
     const statsSamples = await stats.stop();
+    const answeredAfter = await serviceHistogram(SERVICE_URL, 'POST', STATS_ROUTE);
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
@@ -89,6 +93,10 @@ export async function scaleBench(
       seedSeconds: seeded.seedSeconds,
       ingest,
       stats: latencyFigures(statsSamples),
+      statsInService: {
+        p50Ms: histogramQuantileMs(answeredBefore, answeredAfter, 0.5),
+        p99Ms: histogramQuantileMs(answeredBefore, answeredAfter, 0.99),
+      },
       generatorCores: (cpu.user + cpu.system) / 1000 / elapsedMs,
       rss: { startBytes, endBytes, peakBytes },
       storeBytes: await database.bytes(),

@@ -43,6 +43,11 @@ export interface ScaleFigures {
   seedSeconds: number;
   ingest: IngestFigures;
   stats: LatencyFigures;
+  /**
+   * The same calls as the service timed them (its `/metrics` histogram, interpolated within buckets): without
+   * the load generator's delays, which shares its event loop with the signing of the ingest.
+   */
+  statsInService: { p50Ms: number; p99Ms: number };
   /** How much of a core the bench process (signing the ingest, sending the stats calls) used during the run. */
   generatorCores: number;
   rss: { startBytes: number; endBytes: number; peakBytes: number };

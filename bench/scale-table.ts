@@ -38,7 +38,8 @@ export function scaleRow(f: ScaleFigures, date: string): string {
       `${(100 * i.onTime).toFixed(1)} % on time, last fifth ${(100 * i.onTimeLastFifth).toFixed(1)} %; ${i.failed}/${i.requests} failed; ` +
       `in flight ≤ ${i.maxInFlight})`,
     `${ms(i.p50Ms)} / ${ms(i.p99Ms)} ms`,
-    `${f.stats.p50Ms.toFixed(1)} / ${f.stats.p99Ms.toFixed(1)} ms (${f.stats.count} calls, ${f.stats.errors} errors)`,
+    `${f.stats.p50Ms.toFixed(1)} / ${f.stats.p99Ms.toFixed(1)} ms (${f.stats.count} calls, ${f.stats.errors} errors; ` +
+      `in the service ${f.statsInService.p50Ms.toFixed(1)} / ${f.statsInService.p99Ms.toFixed(1)} ms)`,
     `${mb(f.rss.startBytes)} / ${mb(f.rss.endBytes)} / ${mb(f.rss.peakBytes)} MB`,
     `${Math.round(f.storeBytes / f.series)} / ${(f.storeBytes / f.reports).toFixed(1)} B (${mb(f.storeBytes)} MB, ${f.reports} reports)`,
     `${f.generatorCores.toFixed(2)} core`,
