@@ -131,10 +131,20 @@ export class PostgresDetailCatchUp {
     days: number[],
     after: number[],
   ): Promise<Map<string, { reports: Report[] }>> {
+    // One index range per key (lateral), and the span of all of them as constants: the planner can then
+    // leave out every day partition outside it. A plain join let it choose, once the partitions held a
+    // few days of reports, a parallel scan of every one of them for each batch (737 ms instead of 16 ms
+    // on 30 days of 50 nodes; ingest fell to a third while the job ran).
+    const from = Math.min(...after);
+    const until = (Math.max(...days) + 1) * DAY_MS;
     const { rows } = await sql<{ series_id: number; at: number; status: number; latency_ms: number | null }>`
       select k.series_id, r.at, r.status, r.latency_ms
       from unnest(${ids}::bigint[], ${days}::integer[], ${after}::bigint[]) as k(series_id, day, after)
-      join reports r on r.series_id = k.series_id and r.at > k.after and r.at < (k.day + 1) * ${DAY_MS}::bigint
+      cross join lateral (
+        select r.at, r.status, r.latency_ms from reports r
+        where r.series_id = k.series_id and r.at > k.after and r.at < (k.day + 1) * ${DAY_MS}::bigint
+          and r.at > ${from}::bigint and r.at < ${until}::bigint
+      ) r
       order by k.series_id, r.at`.execute(trx);
     return groupBySeriesDay(rows.map((row) => ({ seriesId: row.series_id, report: reportFromRow(row) })));
   }
