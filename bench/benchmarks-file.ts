@@ -143,28 +143,52 @@ export function writeBenchmarkRow(path: string, kind: string, row: string[]): vo
 
 /** Renders the run as a Markdown table, writes it with its context to `path`, and returns the table. */
 export function writeBenchmarks(path: string, figures: StoreFigures[], context: { command: string; machine: string }): string {
-  const sections = figures.map((f) => {
-    const lines = rows(f).map((r) => `| ${r.join(' | ')} |`);
-    return [`### ${f.kind}`, '', '| figure | measured | goal | |', '| --- | --- | --- | --- |', ...lines].join('\n');
-  });
+  const ranOn = `Run on ${new Date().toISOString().slice(0, 10)}, ${context.machine}, with \`${context.command}\`.`;
+  const measured = new Map(
+    figures.map((f) => {
+      const lines = rows(f).map((r) => `| ${r.join(' | ')} |`);
+      return [
+        f.kind,
+        [`### ${f.kind}`, '', ranOn, '', '| figure | measured | goal | |', '| --- | --- | --- | --- |', ...lines].join('\n'),
+      ];
+    }),
+  );
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  // A run of one store keeps the other's table as it was, with the line that says when and how it was run.
+  const keptTables = previousTables(previous);
+  const sections = STORE_KINDS.flatMap((kind) => measured.get(kind) ?? keptTables.get(kind) ?? []);
   const text = [
     '# Benchmarks',
     '',
-    `Run on ${new Date().toISOString().slice(0, 10)}, ${context.machine}, with \`${context.command}\`.`,
     'Every figure is a ratio to a baseline measured in the same run, on the same machine: a bare `node:http` server',
     'answering the same bytes (wrk, one thread, 32 connections; the two alternate in 3 rounds and the median round is shown,',
     'as the machine drifts), or plain INSERTs of the same rows into an unindexed table,',
     '100 rows per transaction, with the same durability. The data: a bucket with 50 nodes and 30 days of one report',
     'per node per minute (2.16 M reports), a bucket with one report per node per day, and 100 buckets for ingest from',
     '16 nodes sending signed 100-entry requests. The service runs as `npm start` runs it (`LOG_LEVEL=info`: one line',
-    'per request), with `RATE_LIMIT_PER_MINUTE=0`.',
+    'per request), with `RATE_LIMIT_PER_MINUTE=0`. Each table says when, on what machine and with what command it ran.',
     '',
-    ...sections.flatMap((s) => [s, '']),
+    ...sections.flatMap((section) => [section, '']),
   ].join('\n');
   // The analysis written by hand after the marker survives a new run.
   const marker = '<!-- Written by hand below this line; npm run bench keeps it. -->';
-  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const kept = previous.includes(marker) ? previous.slice(previous.indexOf(marker)) : '';
   writeFileSync(path, kept ? `${text}\n${kept}` : text);
-  return sections.join('\n\n');
+  return [...measured.values()].join('\n\n');
+}
+
+const STORE_KINDS = ['sqlite', 'postgres'];
+
+/** The stores' tables of a BENCHMARKS.md written before, by kind: each from its heading to the next one. */
+function previousTables(previous: string): Map<string, string> {
+  const marker = previous.indexOf('<!-- ');
+  const text = marker === -1 ? previous : previous.slice(0, marker);
+  const tables = new Map<string, string>();
+  for (const kind of STORE_KINDS) {
+    const start = text.indexOf(`\n### ${kind}\n`);
+    if (start === -1) continue;
+    const end = text.indexOf('\n#', start + 1);
+    tables.set(kind, text.slice(start + 1, end === -1 ? undefined : end).trimEnd());
+  }
+  return tables;
 }
