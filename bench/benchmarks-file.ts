@@ -170,18 +170,18 @@ export function writeBenchmarks(path: string, figures: StoreFigures[], context: 
     '',
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');
-  // The analysis written by hand after the marker survives a new run.
-  const marker = '<!-- Written by hand below this line; npm run bench keeps it. -->';
-  const kept = previous.includes(marker) ? previous.slice(previous.indexOf(marker)) : '';
+  const kept = previous.includes(HAND_WRITTEN) ? previous.slice(previous.indexOf(HAND_WRITTEN)) : '';
   writeFileSync(path, kept ? `${text}\n${kept}` : text);
   return [...measured.values()].join('\n\n');
 }
 
 const STORE_KINDS = ['sqlite', 'postgres'];
+/** The analysis written by hand after this marker survives a new run (of the tables or the scale rows). */
+export const HAND_WRITTEN = '<!-- Written by hand below this line; npm run bench keeps it. -->';
 
 /** The stores' tables of a BENCHMARKS.md written before, by kind: each from its heading to the next one. */
 function previousTables(previous: string): Map<string, string> {
-  const marker = previous.indexOf('<!-- ');
+  const marker = previous.indexOf(HAND_WRITTEN);
   const text = marker === -1 ? previous : previous.slice(0, marker);
   const tables = new Map<string, string>();
   for (const kind of STORE_KINDS) {

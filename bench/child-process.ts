@@ -8,12 +8,21 @@ export interface Child {
   peakRss(): number;
   /** Resident memory now, in bytes (VmRSS). */
   rss(): number;
+  /** CPU seconds used so far, all threads (utime + stime). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 function memoryOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+// utime and stime are the 14th and 15th fields of /proc/<pid>/stat, in clock ticks (100 a second on Linux);
+// the fields are counted after the command name, which may hold spaces and ends with ") ".
+function cpuSecondsOf(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -57,6 +66,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, readyUr
     process: child,
     peakRss: () => memoryOf(child.pid, 'VmHWM'),
     rss: () => memoryOf(child.pid, 'VmRSS'),
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

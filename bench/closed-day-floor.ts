@@ -7,7 +7,6 @@
 // requests per second and for the CPU it used per request, read from /proc
 // (this machine's speed drifts within a minute; CPU per request drifts less).
 // `node --import tsx bench/closed-day-floor.ts [seconds] [rounds]` (SQLite; not in `npm run bench`)
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { openServiceStore } from '../src/ingest/service-store.js';
 import { OneLineRequestLog } from '../src/http/request-log.js';
@@ -40,12 +39,6 @@ if (process.argv[2] === 'serve') {
   process.stdout.write('ready\n');
 } else {
   await compare(Number(process.argv[2] ?? 8), Number(process.argv[3] ?? 3));
-}
-
-/** CPU seconds a process has used, all its threads (utime + stime from /proc). */
-function cpuSeconds(child: Child): number {
-  const fields = readFileSync(`/proc/${child.process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function compare(seconds: number, rounds: number): Promise<void> {
@@ -84,9 +77,9 @@ async function compare(seconds: number, rounds: number): Promise<void> {
       const child = await start();
       try {
         await wrkLoad({ url, method: 'POST', body, headers, seconds: 2 });
-        const before = cpuSeconds(child);
+        const before = child.cpuSeconds();
         const result = await wrkLoad({ url, method: 'POST', body, headers, seconds });
-        const used = cpuSeconds(child) - before;
+        const used = child.cpuSeconds() - before;
         if (result.errors + result.non2xx > 0) throw new Error(`${name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
         bare ||= result.requestsPerSecond;
         const perRequestUs = (used / (result.requestsPerSecond * seconds)) * 1e6;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { HAND_WRITTEN } from './benchmarks-file.js';
 import { ON_TIME_MS } from './scale-figures.js';
 import type { ScaleFigures } from './scale-figures.js';
 import { SCALE_STATS_PER_SECOND } from './scale-bench.js';
@@ -6,7 +7,6 @@ import { HISTORY_HOURS, SCALE_NODES } from './scale-seed.js';
 
 const BEGIN = '<!-- Scale: written by npm run bench -- --scale, which keeps the rows of the sizes it did not run. -->';
 const END = '<!-- Scale: end -->';
-const HAND_WRITTEN = '<!-- Written by hand below this line; npm run bench keeps it. -->';
 const HEADER = [
   '| store | series | seeding | rate held | ingest p50 / p99 | stats p50 / p99 | RSS start / end / peak | bytes per series / per report | load generator | goals |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -613,8 +613,9 @@ describe('the dashboard in headless Chromium (sqlite)', { timeout: 240_000 }, ()
     const pastDays = (rows: unknown[][][]) => rows.map((r) => r.filter(([day]) => day !== today));
     const todayMs = (rows: unknown[][][]) => rows.map((r) => Number(r.find(([day]) => day === today)?.[1] ?? 0));
     assert.deepEqual(pastDays(shaded), pastDays(counted));
+    const todayCounted = todayMs(counted);
     for (const [i, drawn] of todayMs(shaded).entries()) {
-      const now = todayMs(counted)[i] ?? 0;
+      const now = todayCounted[i] ?? 0;
       assert.ok(drawn <= now && now - drawn < 60_000, `today's maintenance of node ${i}: bar ${drawn} ms, service ${now} ms`);
     }
     const weekly = [28, 21, 14, 7].map((n) => [dayBefore(today, n), 7_200_000]);
