@@ -186,6 +186,11 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
       dense.push(await timeOne(statsUrl(seeded.denseBucket), JSON.stringify({ day: day(offset) })));
     }
 
+    const logRss = (phase: string): void =>
+      log(
+        `  after ${phase}: RSS ${Math.round(service.rss() / 2 ** 20)} MB, peak so far ${Math.round(service.peakRss() / 2 ** 20)} MB`,
+      );
+    logRss('history independence');
     log('closed day');
     const closedBody = JSON.stringify({ day: day(1) });
     const closedBytes = await (
@@ -199,6 +204,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
       load({ url: statsUrl(seeded.denseBucket), method: 'POST', body: closedBody, headers, seconds }),
     );
 
+    logRss('closed day');
     log('current day, reports arriving');
     const reporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
     const todayBody = JSON.stringify({ day: day(0) });
@@ -214,8 +220,10 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
     );
     const live = (await reporters.stop()).sent;
 
+    logRss('current day');
     log('ingest');
     const ingest = await ingestRounds(kind, database.url, seeded);
+    logRss('ingest');
 
     log('soak: steady mixed ingest and queries');
     const soakReporters = startLiveReporters(base, seeded.nodes, seeded.denseBucket);
@@ -243,6 +251,7 @@ async function benchStore(kind: string): Promise<Omit<StoreFigures, 'deleteUnder
     ]);
     clearInterval(sampler);
     const soakReports = (await soakReporters.stop()).sent;
+    logRss('soak');
     const tenth = Math.max(1, Math.floor(rssSamples.length / 10));
     const soak = {
       seconds: SOAK_SECONDS,

@@ -20,10 +20,12 @@ export interface GroupWrite {
   refused: Set<number>;
   /** Buckets of the group found gone (deleted since the caller looked): none of their reports was stored. */
   goneBuckets: Set<string>;
-  /** For each report key (`reportKey`), the index of the batch that brought it first. */
-  owner: Map<string, number>;
-  /** The reports that were new. */
-  inserted: NewReport[];
+  /**
+   * For each batch, a 1 for each of its reports that was stored: the first of its (node, bucket, at) in the
+   * group and new to the store. Flags rather than the reports: they cross from the writer thread as one copy
+   * each, instead of every stored report's strings deserialized on the thread that answers requests.
+   */
+  stored: Uint8Array[];
   /** Buckets where a report became the earliest of its series. */
   timelineMoved: Set<string>;
 }
@@ -63,29 +65,48 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
   guarded.forEach(({ index }, i) => {
     if (!moved[i]) replayed.add(index);
   });
-  const owner = new Map<string, number>();
-  const unique: NewReport[] = [];
-  group.forEach((batch, index) => {
-    if (replayed.has(index) || refused.has(index)) return;
-    for (const r of batch.reports) {
-      if (goneBuckets.has(r.bucketId)) continue;
-      const key = reportKey(r);
-      if (owner.has(key)) continue;
-      owner.set(key, index);
-      unique.push(r);
-    }
+  const stored = group.map((batch) => new Uint8Array(batch.reports.length));
+  const seen = new Set<string>();
+  const unique: Array<{ report: NewReport; batch: number; index: number }> = [];
+  group.forEach((batch, b) => {
+    if (replayed.has(b) || refused.has(b)) return;
+    batch.reports.forEach((report, index) => {
+      if (goneBuckets.has(report.bucketId)) return;
+      const key = reportKey(report);
+      if (seen.has(key)) return;
+      seen.add(key);
+      unique.push({ report, batch: b, index });
+    });
   });
   // One order for every writer (series, then instant), which the store's statements keep.
-  unique.sort((a, b) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
+  unique.sort(({ report: a }, { report: b }) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
   const writer = new ReportWriter(ops, staleAfterMs);
-  const inserted = unique.length > 0 ? await writer.write(unique) : [];
+  const inserted = new Set(unique.length > 0 ? await writer.write(unique.map((u) => u.report)) : []);
+  for (const { report, batch, index } of unique) if (inserted.has(report)) (stored[batch] as Uint8Array)[index] = 1;
   const observed = group.flatMap((batch, index) => (replayed.has(index) || refused.has(index) ? [] : (batch.observe ?? [])));
   if (observed.length > 0) {
     // In this transaction: a report acknowledged is never without its observation, nor the other way round.
-    const stored = new Set(inserted.map(reportKey));
-    await ops.insertAlertObservations(observed.filter((r) => stored.has(reportKey(r))));
+    const storedKeys = new Set([...inserted].map(reportKey));
+    await ops.insertAlertObservations(observed.filter((r) => storedKeys.has(reportKey(r))));
   }
-  return { replayed, refused, goneBuckets, owner, inserted, timelineMoved: writer.timelineMovedBuckets };
+  return { replayed, refused, goneBuckets, stored, timelineMoved: writer.timelineMovedBuckets };
+}
+
+/**
+ * The part of `written` (what the groups `[...first, ...group, ...rest]` did together) that concerns
+ * `group`, the `count` batches from `offset`: its own flags and batch indexes. The sets of buckets are the
+ * whole run's: a caller reads them for its own reports' buckets only.
+ */
+export function groupWriteOf(written: GroupWrite, offset: number, count: number): GroupWrite {
+  const own = (indexes: Set<number>) =>
+    new Set([...indexes].filter((i) => i >= offset && i < offset + count).map((i) => i - offset));
+  return {
+    replayed: own(written.replayed),
+    refused: own(written.refused),
+    goneBuckets: written.goneBuckets,
+    stored: written.stored.slice(offset, offset + count),
+    timelineMoved: written.timelineMoved,
+  };
 }
 
 /** Runs one group commit in a transaction of its own, and answers what it did. */

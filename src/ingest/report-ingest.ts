@@ -1,7 +1,7 @@
 import { BucketGoneError } from '../store/bucket-gone-error.js';
 import type { StoreEvents } from '../store/store-events.js';
 import { dayOf } from '../time/instant.js';
-import { nodesOf, reportKey, type GroupBatch, type GroupCommitter } from './group-write.js';
+import { nodesOf, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
@@ -148,14 +148,18 @@ export class ReportIngest {
   private async commitGroup(group: PendingBatch[]): Promise<void> {
     const batches = group.map(({ reports, guard, allOrNothing, observe }) => ({ reports, guard, allOrNothing, observe }));
     const written = await withRetryOnConflict(() => this.commit(batches));
-    const { replayed, refused, goneBuckets, owner, inserted, timelineMoved } = written;
+    const { replayed, refused, goneBuckets, stored, timelineMoved } = written;
     const accepted = group.map(() => 0);
     const touched = new Map<string, Set<number>>();
-    for (const r of inserted) {
-      const index = owner.get(reportKey(r)) as number;
-      accepted[index] = (accepted[index] ?? 0) + 1;
-      touched.set(r.bucketId, (touched.get(r.bucketId) ?? new Set<number>()).add(dayOf(r.at)));
-    }
+    group.forEach((batch, i) => {
+      const flags = stored[i] as Uint8Array;
+      batch.reports.forEach((r, j) => {
+        if (flags[j] !== 1) return;
+        accepted[i] = (accepted[i] ?? 0) + 1;
+        touched.set(r.bucketId, (touched.get(r.bucketId) ?? new Set<number>()).add(dayOf(r.at)));
+      });
+    });
+    const inserted = accepted.reduce((sum, n) => sum + n, 0);
     for (const [bucketId, days] of touched) {
       this.events.emit('reports', bucketId, timelineMoved.has(bucketId) ? 'all' : [...days]);
     }
@@ -165,7 +169,7 @@ export class ReportIngest {
       0,
     );
     if (batches.some((batch) => batch.observe)) this.events.emit('alertsObserved');
-    this.events.emit('ingested', inserted.length, received - inserted.length);
+    this.events.emit('ingested', inserted, received - inserted);
     group.forEach((batch, i) => {
       const bucketGone = gone[i] ?? [];
       if (replayed.has(i)) batch.reject(new ReplayError());
