@@ -14,6 +14,7 @@ import {
   deleteUnderLoadRow,
   ingestRow,
   writeBenchmarkRow,
+  type IngestFigures,
   writeBenchmarks,
   yearReportRow,
   type StoreFigures,
@@ -116,33 +117,35 @@ async function benchAlerts(kind: string): Promise<AlertFigures> {
 }
 
 /**
- * Signed ingest into the running service, in two rounds of half the time
- * each, alternating with the plain-INSERT baseline (see ROUNDS).
+ * Signed ingest into the running service, in ROUNDS rounds of a third of
+ * the time each, alternating with the plain-INSERT baseline; the median
+ * round's figures, as for the HTTP figures.
  */
-async function ingestRounds(kind: string, databaseUrl: string, seeded: Seeded): Promise<IngestLoadResult & { baseline: number }> {
-  const rounds = [];
-  for (let i = 0; i < 2; i++) {
+async function ingestRounds(kind: string, databaseUrl: string, seeded: Seeded): Promise<IngestFigures> {
+  const rounds: Array<IngestLoadResult & { baseline: number }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
     const run = await signedIngestLoad(
       SERVICE_URL,
       seeded.nodes.slice(0, INGEST_NODES),
       seeded.ingestBuckets,
-      INGEST_SECONDS / 2,
+      INGEST_SECONDS / ROUNDS,
     );
-    const baseline = await insertBaseline(kind as 'sqlite' | 'postgres', databaseUrl, Math.min(INGEST_SECONDS / 2, 5));
+    const baseline = await insertBaseline(kind as 'sqlite' | 'postgres', databaseUrl, Math.min(INGEST_SECONDS / ROUNDS, 5));
     rounds.push({ ...run, baseline });
   }
-  const mean = (values: number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const ratio = (r: IngestLoadResult & { baseline: number }): number => r.entriesPerSecond / r.baseline;
+  const sorted = [...rounds].sort((a, b) => ratio(a) - ratio(b));
+  const middle = sorted[Math.floor(sorted.length / 2)] as IngestLoadResult & { baseline: number };
   return {
-    entriesPerSecond: mean(rounds.map((r) => r.entriesPerSecond)),
+    ...middle,
     requests: rounds.reduce((sum, r) => sum + r.requests, 0),
     failures: rounds.reduce((sum, r) => sum + r.failures, 0),
-    generatorCores: mean(rounds.map((r) => r.generatorCores)),
-    baseline: mean(rounds.map((r) => r.baseline)),
+    rounds: rounds.map(ratio),
   };
 }
 
 /** The ingest figure alone, on a store seeded with one day of history instead of thirty. */
-async function benchIngest(kind: string): Promise<IngestLoadResult & { baseline: number }> {
+async function benchIngest(kind: string): Promise<IngestFigures> {
   log(`\n== ${kind}: ingest ==`);
   const database = await freshDatabase(kind);
   const store = await openServiceStore({ databaseUrl: database.url, staleAfterMs: 180_000 });
