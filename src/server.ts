@@ -14,8 +14,8 @@ import { openServiceStore } from './ingest/service-store.js';
 // collection ran, moved up and dead a moment later. 1.3 times took the ingest peak from 259 to 151 MB on
 // PostgreSQL at the same rate; it costs tail latency where the heap is large (100 000 series: stats p99 in the
 // service 74 -> 220 ms), a trade BENCHMARKS.md measures. Read at each collection, so set here rather than on
-// every node command line.
-setFlagsFromString('--heap-growing-percent=30');
+// every node command line; one that sets it wins (README, Operations).
+if (!process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) setFlagsFromString('--heap-growing-percent=30');
 
 async function main(): Promise<void> {
   const config = exitOnConfigError(() => envToConfig(readEnv()));
