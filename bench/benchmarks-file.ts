@@ -64,10 +64,10 @@ function rows(f: StoreFigures): string[][] {
   ];
 }
 
-/** The row of the signed ingest rate against plain INSERTs. */
 /** Signed ingest against its baseline: the median round's figures, with each round's ratio. */
 export type IngestFigures = IngestLoadResult & { baseline: number; rounds: number[] };
 
+/** The row of the signed ingest rate against plain INSERTs. */
 export function ingestRow(kind: string, ingest: IngestFigures): string[] {
   const ratio = ingest.entriesPerSecond / ingest.baseline;
   // Issue 16's goals.

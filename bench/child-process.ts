@@ -18,10 +18,14 @@ function memoryOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
-// utime and stime are the 14th and 15th fields of /proc/<pid>/stat, in clock ticks (100 a second on Linux);
-// the fields are counted after the command name, which may hold spaces and ends with ") ".
-function cpuSecondsOf(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/**
+ * CPU seconds of a process or thread from its `stat` file (`/proc/<pid>/stat`, `/proc/<pid>/task/<tid>/stat`):
+ * utime and stime, its 14th and 15th fields, in clock ticks (100 a second on Linux), counted after the command
+ * name, which may hold spaces and ends with ") ".
+ */
+export function statCpuSeconds(statPath: string): number {
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -66,7 +70,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, readyUr
     process: child,
     peakRss: () => memoryOf(child.pid, 'VmHWM'),
     rss: () => memoryOf(child.pid, 'VmRSS'),
-    cpuSeconds: () => cpuSecondsOf(child.pid),
+    cpuSeconds: () => statCpuSeconds(`/proc/${child.pid}/stat`),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -2,16 +2,18 @@
 // a few seconds against the service as `npm start` runs it, on a store seeded with one day, and meanwhile
 // the machine's busy share (/proc/stat), each thread's CPU (/proc/<pid>/task/*/stat: the main thread, the
 // SQLite writer thread, V8's helpers), the memory at its peak (/proc/<pid>/smaps_rollup and the service's
-// /metrics every 250 ms) and how long a request waited in the service (its /metrics histogram).
+// /metrics every 250 ms) and how long a request waited in the service (its /metrics histogram, p50 and p99).
 // `node --import tsx bench/ingest-probe.ts [sqlite|postgres] [seconds]` (not in `npm run bench`; builds nothing:
 // run `npm run build` first). BENCH_SERVICE_NODE_ARGS passes flags to the service's node (bench-service.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { openServiceStore } from '../src/ingest/service-store.js';
 import { startService, SERVICE_URL } from './bench-service.js';
+import { statCpuSeconds } from './child-process.js';
 import { freshDatabase } from './fresh-database.js';
 import { signedIngestLoad } from './ingest-load.js';
 import { INGEST_NODES, seedHistory } from './seed-history.js';
+import { histogramQuantileMs, serviceHistogram } from './service-histogram.js';
 
 const kind = process.argv[2] ?? 'sqlite';
 const seconds = Number(process.argv[3] ?? 10);
@@ -20,11 +22,7 @@ const mb = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
 /** CPU seconds of each thread of `pid`, by thread id. */
 function threadCpu(pid: number): Map<number, number> {
   const cpu = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    cpu.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
-  }
+  for (const tid of readdirSync(`/proc/${pid}/task`)) cpu.set(Number(tid), statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
   return cpu;
 }
 
@@ -68,6 +66,7 @@ try {
   }, 250);
   const machineBefore = machineJiffies();
   const cpuBefore = threadCpu(pid);
+  const answeredBefore = await serviceHistogram(SERVICE_URL, 'POST', '/node/status');
   const started = Date.now();
   const load = await signedIngestLoad(SERVICE_URL, seeded.nodes.slice(0, INGEST_NODES), seeded.ingestBuckets, seconds);
   const wall = (Date.now() - started) / 1000;
@@ -81,20 +80,14 @@ try {
     .filter((t) => t.cores >= 0.01)
     .sort((a, b) => b.cores - a.cores)
     .map((t) => `${t.tid === pid ? 'main' : `thread ${t.tid}`} ${t.cores.toFixed(2)}`);
-  const metrics = await (await fetch(`${SERVICE_URL}/metrics`)).text();
-  const histogram = (part: 'sum' | 'count'): number =>
-    Number(
-      new RegExp(`^fbstats_http_request_duration_seconds_${part}\\{[^}]*route="/node/status"[^}]*\\} (\\S+)`, 'm').exec(
-        metrics,
-      )?.[1],
-    );
-  const inService = (histogram('sum') / histogram('count')) * 1000;
+  const answered = await serviceHistogram(SERVICE_URL, 'POST', '/node/status');
+  const inService = (q: number): string => histogramQuantileMs(answeredBefore, answered, q).toFixed(1);
   const roundTrip = (INGEST_NODES * wall * 1000) / load.requests;
   process.stdout.write(
     [
       `${kind}: ${Math.round(load.entriesPerSecond)} entries/s for ${seconds} s (${load.requests} requests, ${load.failures} failed)`,
       `machine busy ${(busy * 100).toFixed(0)} % of its ${cpus().length} cores; cores used by the service's threads: ${threads.join(', ')}; load generator ${load.generatorCores.toFixed(2)}`,
-      `a request: ${inService.toFixed(1)} ms in the service (mean) of a ${roundTrip.toFixed(1)} ms round trip`,
+      `a request: ${inService(0.5)} / ${inService(0.99)} ms in the service (p50 / p99) of a ${roundTrip.toFixed(1)} ms round trip (mean)`,
       `peak: ${peak.text}; VmHWM ${mb(service.peakRss())}`,
       '',
     ].join('\n'),

@@ -64,6 +64,11 @@ async function bareBaseline(body: string, seconds: number): Promise<number> {
 // with the median ratio is reported.
 const ROUNDS = 3;
 
+/** The round whose ratio to its baseline is the median one. */
+function medianRound<T>(rounds: T[], ratio: (round: T) => number): T {
+  return [...rounds].sort((a, b) => ratio(a) - ratio(b))[Math.floor(rounds.length / 2)] as T;
+}
+
 async function versusBare(
   bytes: string,
   measure: (seconds: number) => Promise<LoadResult>,
@@ -75,10 +80,8 @@ async function versusBare(
     rounds.push({ ...(await measure(seconds)), baseline });
   }
   const ratio = (r: LoadResult & { baseline: number }): number => r.requestsPerSecond / r.baseline;
-  const sorted = [...rounds].sort((a, b) => ratio(a) - ratio(b));
-  const middle = sorted[Math.floor(sorted.length / 2)] as LoadResult & { baseline: number };
   return {
-    ...middle,
+    ...medianRound(rounds, ratio),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
     rounds: rounds.map(ratio),
@@ -134,10 +137,8 @@ async function ingestRounds(kind: string, databaseUrl: string, seeded: Seeded): 
     rounds.push({ ...run, baseline });
   }
   const ratio = (r: IngestLoadResult & { baseline: number }): number => r.entriesPerSecond / r.baseline;
-  const sorted = [...rounds].sort((a, b) => ratio(a) - ratio(b));
-  const middle = sorted[Math.floor(sorted.length / 2)] as IngestLoadResult & { baseline: number };
   return {
-    ...middle,
+    ...medianRound(rounds, ratio),
     requests: rounds.reduce((sum, r) => sum + r.requests, 0),
     failures: rounds.reduce((sum, r) => sum + r.failures, 0),
     rounds: rounds.map(ratio),

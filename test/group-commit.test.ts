@@ -2,13 +2,27 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { ReportIngest, type NewReport } from '../src/ingest/report-ingest.js';
-import { type GroupBatch, type GroupWrite } from '../src/ingest/group-write.js';
+import { groupWriteOf, type GroupBatch, type GroupWrite } from '../src/ingest/group-write.js';
+import type { ServiceStore } from '../src/ingest/service-store.js';
 import { ReplayError } from '../src/ingest/replay-guard.js';
 import { StoreEvents } from '../src/store/store-events.js';
 import { stageInStore, storeForTests } from './helpers/store-fixtures.js';
 import { STORE_KINDS } from './helpers/test-stores.js';
 
 const now = Date.parse('2024-03-20T12:00:00.000Z');
+
+/** `first` and `more` nodes created after it, named `<prefix><i>.example`. */
+async function withNodes(store: ServiceStore, first: string, more: number, prefix: string): Promise<string[]> {
+  const nodeIds = [first];
+  for (let i = 1; i <= more; i++) {
+    const node = await store.nodes.create(
+      { ip: '10.0.0.1', host: `${prefix}${i}.example`, region: 'r', provider: 'p', version: '1', publicKey: 'k' },
+      now,
+    );
+    nodeIds.push(node.id);
+  }
+  return nodeIds;
+}
 
 for (const kind of STORE_KINDS) {
   describe(`group commits running side by side (${kind})`, () => {
@@ -17,14 +31,7 @@ for (const kind of STORE_KINDS) {
     it("commits each node's batches in the order they came, whatever else is in flight", async () => {
       const { store } = t;
       const { bucketId, nodeId: first } = await stageInStore(store, now);
-      const nodeIds = [first];
-      for (let i = 1; i < 4; i++) {
-        const node = await store.nodes.create(
-          { ip: '10.0.0.1', host: `n${i}.example`, region: 'r', provider: 'p', version: '1', publicKey: 'k' },
-          now,
-        );
-        nodeIds.push(node.id);
-      }
+      const nodeIds = await withNodes(store, first, 3, 'n');
       // Ten signed batches per node, all queued at once, one node after the other: the first two start
       // group commits of their own. A later batch committing before an earlier one would make that a replay.
       const calls: Array<Promise<unknown>> = [];
@@ -55,14 +62,7 @@ for (const kind of STORE_KINDS) {
     it('answers each batch committed alongside others its own counts; a replay refuses its own batch alone', async () => {
       const { store } = t;
       const { bucketId, nodeId: first } = await stageInStore(store, now + 1);
-      const nodeIds = [first];
-      for (let i = 1; i < 6; i++) {
-        const node = await store.nodes.create(
-          { ip: '10.0.0.1', host: `m${i}.example`, region: 'r', provider: 'p', version: '1', publicKey: 'k' },
-          now,
-        );
-        nodeIds.push(node.id);
-      }
+      const nodeIds = await withNodes(store, first, 5, 'm');
       const report = (nodeId: string, minute: number): NewReport => ({
         nodeId,
         bucketId,
@@ -96,6 +96,26 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+describe('group commits committed together (the SQLite writer thread)', () => {
+  it("answers each group its own batches' flags and indexes, and the whole run's buckets", () => {
+    const whole: GroupWrite = {
+      replayed: new Set([1, 3]),
+      refused: new Set([4]),
+      goneBuckets: new Set(['gone']),
+      stored: [0, 1, 2, 3, 4].map((i) => Uint8Array.of(i)),
+      timelineMoved: new Set(['moved']),
+    };
+    assert.deepEqual(groupWriteOf(whole, 2, 3), {
+      replayed: new Set([1]),
+      refused: new Set([2]),
+      goneBuckets: new Set(['gone']),
+      stored: [Uint8Array.of(2), Uint8Array.of(3), Uint8Array.of(4)],
+      timelineMoved: new Set(['moved']),
+    });
+    assert.deepEqual(groupWriteOf(whole, 0, 1).replayed, new Set());
+  });
+});
 
 describe('group commit scheduling', () => {
   it('runs two groups at once, and holds back a batch whose node is in a running group', async () => {

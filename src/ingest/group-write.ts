@@ -30,6 +30,10 @@ export interface GroupWrite {
   timelineMoved: Set<string>;
 }
 
+// A group never grows past one full admin import, so one transaction stays bounded (ReportIngest's groups,
+// and the SQLite writer thread's run of queued groups).
+export const MAX_GROUP_REPORTS = 10_000;
+
 export const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
 
 /** The nodes a batch writes for: its signer's and its reports'. */

@@ -1,7 +1,7 @@
 import { BucketGoneError } from '../store/bucket-gone-error.js';
 import type { StoreEvents } from '../store/store-events.js';
 import { dayOf } from '../time/instant.js';
-import { nodesOf, type GroupBatch, type GroupCommitter } from './group-write.js';
+import { MAX_GROUP_REPORTS, nodesOf, type GroupBatch, type GroupCommitter } from './group-write.js';
 import { ReplayError, type ReplayGuard } from './replay-guard.js';
 import type { NewReport } from './report-writer.js';
 import { withRetryOnConflict } from './retry-on-conflict.js';
@@ -19,9 +19,6 @@ interface PendingBatch extends GroupBatch {
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
 }
-
-// A group never grows past one full admin import, so one transaction stays bounded.
-const MAX_GROUP_REPORTS = 10_000;
 
 /**
  * Writes reports and keeps the daily rollups in step, in one transaction:

@@ -4,7 +4,7 @@ import { openSqliteConnection } from '../store/sqlite/sqlite-database.js';
 import { runStatement, type TransactionStep, type WriterStatement } from '../store/sqlite/sqlite-routed-dialect.js';
 import { SqliteWriteOps } from '../store/sqlite/sqlite-write-ops.js';
 import type { SqliteWriterSettings } from '../store/sqlite/sqlite-writer.js';
-import { groupWriteOf, writeGroup, type GroupBatch } from './group-write.js';
+import { groupWriteOf, MAX_GROUP_REPORTS, writeGroup, type GroupBatch } from './group-write.js';
 
 type GroupRequest = { id: number; group: GroupBatch[] };
 
@@ -26,9 +26,6 @@ export interface WriterSettings extends SqliteWriterSettings {
 const IDLE_SESSION_MS = 10_000;
 // Statements routed here (purges, rebuilds) that may change `daily_rollups`.
 const WRITES_ROLLUPS = /^\s*(with|insert|update|delete|replace|drop|alter)\b[^]*\bdaily_rollups\b/i;
-// Group commits queued one behind the other are committed together up to this many reports (one full group
-// of ReportIngest's): one durable commit for several.
-const MERGED_REPORTS = 10_000;
 
 const { path, staleAfterMs, busyTimeoutMs } = workerData as WriterSettings;
 const port = parentPort;
@@ -123,13 +120,13 @@ function nextRequest(): WriterRequest | undefined {
   return waiting[0];
 }
 
-/** The group commits sent right after `first` (nothing else between), up to MERGED_REPORTS reports in all. */
+/** The group commits sent right after `first` (nothing else between), up to MAX_GROUP_REPORTS reports in all. */
 function takeQueuedGroups(first: GroupRequest): GroupRequest[] {
   const taken: GroupRequest[] = [];
   let size = reportCount(first.group);
   for (let next = nextRequest(); next && 'group' in next; next = nextRequest()) {
     size += reportCount(next.group);
-    if (size > MERGED_REPORTS) break;
+    if (size > MAX_GROUP_REPORTS) break;
     taken.push(next);
     waiting.shift();
   }

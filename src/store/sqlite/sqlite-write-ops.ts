@@ -352,7 +352,7 @@ export class SqliteWriteOps implements WriteOps {
       this.keptRollups.set(key, saved);
       const detail = detailRowFromSummary(row.seriesId, row.day, row.summary);
       if (detail) this.statements.saveDetail.run(detail);
-      else this.behindDays.add(seriesDayKey(row));
+      else this.behindDays.add(key);
     }
     // The group commit saves every rollup it touched at once: from here on each day's count holds its reports.
     this.unsavedRecent.clear();
