@@ -92,6 +92,11 @@ export class SqliteWriterThread implements SqliteWriter {
     });
   }
 
+  /** Catches up the detail of every listed rollup now (`SqliteRollupDetails`); answers how many. */
+  catchUpDetail(): Promise<number> {
+    return this.ask({ catchUpDetail: true });
+  }
+
   /** Tells the thread a bucket was deleted, so that it forgets the series it knew there. */
   forgetBucket(bucketId: string): void {
     this.post({ forgetBucket: bucketId });

@@ -14,6 +14,7 @@ export type WriterRequest =
   | { id: number; statement: WriterStatement; session?: number }
   | { id: number; session: number; step: TransactionStep }
   | { forgetBucket: string }
+  | { id: number; catchUpDetail: true }
   | { close: true };
 
 /** The settings `SqliteWriterThread` starts this thread with: the store's file, and the rollups' staleness. */
@@ -79,6 +80,10 @@ async function handle(request: WriterRequest): Promise<void> {
   }
   if ('group' in request) {
     await commitGroups([request, ...takeQueuedGroups(request)]);
+    return;
+  }
+  if ('catchUpDetail' in request) {
+    await answer(request.id, () => ops().catchUpDetail());
     return;
   }
   const { session } = request;

@@ -262,7 +262,7 @@ export interface Database {
   all_reports: ReportTable;
   daily_rollups: DailyRollupTable;
   rollup_details: RollupDetailTable;
-  /** PostgreSQL only (migration 009): rollups whose detail is behind their reports. */
+  /** Rollups whose detail is behind their reports (PostgreSQL since migration 009, SQLite since 010). */
   rollup_detail_queue: { series_id: number; day: number };
   deleted_series: DeletedSeriesTable;
   maintenance_versions: MaintenanceVersionTable;

@@ -294,8 +294,8 @@ async function seriesDaysOf(db: Kysely<Database>, which: SeriesSelector, fromDay
 /**
  * `seriesDaysOf` with each day's detail (down spans, latency sketch): the
  * kept detail, caught up with the raw reports after it where it is behind
- * (on SQLite, days whose reports still wait in `reports_recent`: seconds of
- * them), null where it cannot be known. Run it in one read transaction.
+ * (days listed in `rollup_detail_queue`: seconds of reports on PostgreSQL,
+ * minutes on SQLite), null where it cannot be known. Run it in one read transaction.
  */
 async function seriesDaysWithDetail(
   db: Kysely<Database>,

@@ -49,8 +49,8 @@ export interface Store {
   writes: ReportWrites;
   /**
    * Brings every rollup's kept detail up to its reports now, rather than in
-   * the next few seconds (PostgreSQL, `PostgresDetailCatchUp`; on SQLite the
-   * writer does it as it moves recent reports). Answers how many it did.
+   * the next few seconds (PostgreSQL, `PostgresDetailCatchUp`) or minutes
+   * (SQLite, `SqliteRollupDetails`). Answers how many it did.
    */
   catchUpRollupDetail(): Promise<number>;
   /** Whether the database answers (readiness). */
@@ -95,6 +95,8 @@ interface OpenedDatabase {
   writeTransaction: WriteTransaction;
   /** Tells the writer that a bucket was deleted, where it keeps series ids. */
   forgetBucket?: (bucketId: string) => void;
+  /** SQLite without a writer thread: catches up the detail of every listed rollup now. */
+  catchUpDetail?: () => Promise<number>;
   /** Readies the store for reports of `days`, outside their transaction (PostgreSQL: the day partitions). */
   prepareDays?: (days: ReadonlySet<number>) => Promise<void>;
   /** SQLite: sends every later write of `db` to the writer. */
@@ -186,7 +188,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       transaction: opened.writeTransaction,
       prepareDays: async (days) => opened.prepareDays?.(days),
     },
-    catchUpRollupDetail: async () => (await detail?.runOnce()) ?? 0,
+    catchUpRollupDetail: async () => (await (detail?.runOnce() ?? writer?.catchUpDetail() ?? opened.catchUpDetail?.())) ?? 0,
     ping: async () => {
       await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
       if (writer && !writer.running) throw new Error('the store can no longer write reports');

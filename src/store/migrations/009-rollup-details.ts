@@ -10,8 +10,8 @@ import { isPostgres } from '../dialect.js';
  * report it holds, and `report_count`); the reports after it are read from
  * the raw log (`catchUpDetail`). Rollups without one are those made before
  * 007 (`backfillRollupDetail`) and, on SQLite, days whose reports still
- * wait in `reports_recent` (the writer brings them up to date as it moves
- * those, `SqliteWriteOps.moveRecent`); on PostgreSQL, days listed in
+ * waited in `reports_recent` (until migration 010 the writer brought them
+ * up to date as it moved those); on PostgreSQL, days listed in
  * `rollup_detail_queue` by the commits that appended to them, caught up a
  * few seconds later by whichever instance takes them (`PostgresDetailCatchUp`).
  */

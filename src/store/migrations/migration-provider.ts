@@ -8,6 +8,7 @@ import * as maintenanceWindows from './006-maintenance-windows.js';
 import * as slaRollups from './007-sla-rollups.js';
 import * as alerts from './008-alerts.js';
 import * as rollupDetails from './009-rollup-details.js';
+import * as sqliteDetailQueue from './010-sqlite-detail-queue.js';
 
 /**
  * The numbered migrations, listed in code rather than read from a folder so
@@ -24,5 +25,6 @@ export const migrationProvider: MigrationProvider = {
     '007-sla-rollups': slaRollups,
     '008-alerts': alerts,
     '009-rollup-details': rollupDetails,
+    '010-sqlite-detail-queue': sqliteDetailQueue,
   }),
 };

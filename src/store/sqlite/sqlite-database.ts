@@ -26,6 +26,7 @@ export function openSqliteDatabase(
   db: Kysely<Database>;
   writeTransaction: WriteTransaction;
   forgetBucket: (bucketId: string) => void;
+  catchUpDetail: () => Promise<number>;
   /** Sends every later write to the writer thread (see `SqliteRoutedDialect`). */
   attachWriter: (writer: StatementWriter) => void;
 } {
@@ -60,12 +61,13 @@ function sqliteWriteTransaction(
   db: Kysely<Database>,
   sqlite: SqliteDriver.Database,
   staleAfterMs: number,
-): { writeTransaction: WriteTransaction; forgetBucket: (bucketId: string) => void } {
+): Pick<ReturnType<typeof openSqliteDatabase>, 'writeTransaction' | 'forgetBucket' | 'catchUpDetail'> {
   let ops: SqliteWriteOps | undefined;
-  const writeTransaction: WriteTransaction = (work) =>
-    db.connection().execute(async () => {
-      ops ??= new SqliteWriteOps(sqlite, staleAfterMs);
-      return ops.transaction(work);
-    });
-  return { writeTransaction, forgetBucket: (bucketId) => ops?.forgetBucket(bucketId) };
+  const withOps = <T>(work: (ops: SqliteWriteOps) => Promise<T>): Promise<T> =>
+    db.connection().execute(async () => work((ops ??= new SqliteWriteOps(sqlite, staleAfterMs))));
+  return {
+    writeTransaction: (work) => withOps((o) => o.transaction(work)),
+    forgetBucket: (bucketId) => ops?.forgetBucket(bucketId),
+    catchUpDetail: () => withOps((o) => o.catchUpDetail()),
+  };
 }

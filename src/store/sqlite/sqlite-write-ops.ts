@@ -1,21 +1,14 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { DaySummary } from '../../stats/day-summary.js';
-import { catchUpDetail } from '../../stats/detail-catch-up.js';
 import type { Report } from '../../stats/node-status.js';
 import { DAY_MS, dayOf } from '../../time/instant.js';
-import type { DailyRollupTable, ReportTable, RollupDetailTable, SeriesTable } from '../database-schema.js';
+import type { DailyRollupTable, ReportTable, SeriesTable } from '../database-schema.js';
 import type { NodeTimestamp } from '../node-last-timestamp.js';
-import {
-  detailRow,
-  detailRowFromSummary,
-  keptDetailSummary,
-  reportFromRow,
-  rowFromSummary,
-  summaryFromRow,
-} from '../rollup-rows.js';
-import { statusCode, statusFromCode } from '../status-codes.js';
+import { detailRowFromSummary, reportFromRow, rowFromSummary, summaryFromRow } from '../rollup-rows.js';
+import { statusCode } from '../status-codes.js';
 import { BUSY_RETRY_LIMIT_MS, retryWhileBusy } from './busy-retry.js';
+import { SqliteRollupDetails } from './sqlite-rollup-details.js';
 import { seriesDayKey, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../write-ops.js';
 
 type SeriesRecord = Omit<SeriesTable, 'id'> & { id: number };
@@ -47,9 +40,6 @@ type RollupValues = [
   day: number,
 ];
 
-/** A row of `reports_recent` as an array: series_id, at, status, latency_ms. */
-type RecentRow = [number, number, number, number | null];
-
 /**
  * The ingest statements on SQLite, as statements prepared once and run row
  * by row: better-sqlite3 runs them synchronously in microseconds, so the
@@ -63,11 +53,11 @@ type RecentRow = [number, number, number, number | null];
  * bulk. Any other report is checked against every stored one: the recent
  * ones are moved first.
  *
- * A group commit writes the small rollup row alone; the detail of the days
- * whose reports wait in `reports_recent` (down spans, latency sketch, in
- * `rollup_details`) is brought up to date as those move, once per day per
- * move instead of once per commit (`moveRecent`). Until then, and after a
- * crash until the next move, readers add the recent reports themselves.
+ * A group commit that appends to a day writes the small rollup row alone
+ * and lists the day; its detail (down spans, latency sketch, in
+ * `rollup_details`) is caught up a few minutes later, with the day's other
+ * new reports (`SqliteRollupDetails`). Until then readers add the reports
+ * after the kept detail themselves.
  */
 export class SqliteWriteOps implements WriteOps {
   /**
@@ -91,19 +81,7 @@ export class SqliteWriteOps implements WriteOps {
     maxSize: KEPT_ROLLUP_BYTES,
     sizeCalculation: keptRowBytes,
   });
-  /**
-   * Reports this transaction put in `reports_recent` whose rollups it has not saved yet, by `series/day`:
-   * a move in the middle of a group commit (before older reports are checked) counts them with the day.
-   */
-  private readonly unsavedRecent = new Map<string, number>();
-  /**
-   * The (series, day)s whose rollup a group commit appended to since the last move, by `series/day`: their
-   * detail is behind their reports. The others' detail is whole (a day begun or recomputed writes it with
-   * its rollup), so a move with none behind need not read the recent reports back (seeding a history,
-   * each day written once). Not known at start and after a rollback: then every day is looked at.
-   */
-  private readonly behindDays = new Set<string>();
-  private behindKnown = false;
+  private readonly details: SqliteRollupDetails;
   /** Reports in `reports_recent`, as this connection counts them (read again after a rollback). */
   private recentRows: number | undefined;
   private movedAt = Date.now();
@@ -126,17 +104,13 @@ export class SqliteWriteOps implements WriteOps {
     dayReports: Statement<[number, number, number], Pick<ReportTable, 'at' | 'status' | 'latency_ms'>>;
     saveRollup: Statement<RollupValues>;
     updateRollup: Statement<RollupValues>;
-    recentReports: Statement<[], RecentRow>;
-    rollupCount: Statement<[number, number], number>;
-    detail: Statement<[number, number], RollupDetailTable>;
-    saveDetail: Statement<RollupDetailTable>;
-    deleteDetail: Statement<[number, number]>;
   };
 
   constructor(
     private readonly sqlite: SqliteDatabase,
-    private readonly staleAfterMs: number,
+    staleAfterMs: number,
   ) {
+    this.details = new SqliteRollupDetails(sqlite, staleAfterMs);
     this.statements = {
       begin: sqlite.prepare('begin immediate'),
       commit: sqlite.prepare('commit'),
@@ -180,22 +154,6 @@ export class SqliteWriteOps implements WriteOps {
            latency_sum = ?, latency_count = ?, report_count = ?
          where series_id = ? and day = ?`,
       ),
-      // Rows as arrays: a move reads every recent report, and arrays cost the writer's small heap least.
-      recentReports: sqlite
-        .prepare<[], RecentRow>('select series_id, at, status, latency_ms from reports_recent order by series_id, at')
-        .raw(),
-      rollupCount: sqlite
-        .prepare<[number, number], number>('select report_count from daily_rollups where series_id = ? and day = ?')
-        .pluck(),
-      detail: sqlite.prepare('select * from rollup_details where series_id = ? and day = ?'),
-      saveDetail: sqlite.prepare(
-        `insert into rollup_details (series_id, day, through_at, through_status, report_count, down_spans, latencies)
-         values (@series_id, @day, @through_at, @through_status, @report_count, @down_spans, @latencies)
-         on conflict (series_id, day) do update set through_at = excluded.through_at,
-           through_status = excluded.through_status, report_count = excluded.report_count,
-           down_spans = excluded.down_spans, latencies = excluded.latencies`,
-      ),
-      deleteDetail: sqlite.prepare('delete from rollup_details where series_id = ? and day = ?'),
     };
   }
 
@@ -210,8 +168,9 @@ export class SqliteWriteOps implements WriteOps {
       if (this.recentRows >= MOVE_AT_ROWS || (this.recentRows > 0 && Date.now() - this.movedAt >= MOVE_AFTER_MS)) {
         this.moveRecent();
       }
+      // With `reports_recent` empty every report a rollup counts is in `reports`, where the catch-up reads.
+      if (this.recentRows === 0) this.details.step(Date.now());
       this.statements.commit.run();
-      this.unsavedRecent.clear();
       return result;
     } catch (error) {
       if (this.sqlite.inTransaction) this.statements.rollback.run();
@@ -221,12 +180,19 @@ export class SqliteWriteOps implements WriteOps {
   }
 
   /**
-   * Moves every recent report into the clustered table, in its order (nothing to do when none is known to be
-   * there), and first brings the detail of their days up to date: after the move they are no longer told apart.
+   * Brings the detail of every listed day up to date now, in one transaction, rather than in the next few
+   * minutes (tests, `Store.catchUpRollupDetail`). Answers how many days it caught up.
    */
+  async catchUpDetail(): Promise<number> {
+    return this.transaction(async () => {
+      this.moveRecent();
+      return this.details.step(Date.now(), true);
+    });
+  }
+
+  /** Moves every recent report into the clustered table, in its order (nothing to do when none is known to be there). */
   private moveRecent(): void {
     if (this.recentRows === 0) return;
-    this.catchUpRecentDetail();
     this.statements.moveRecent.run();
     this.statements.clearRecent.run();
     this.recentRows = 0;
@@ -277,8 +243,7 @@ export class SqliteWriteOps implements WriteOps {
 
   /** After a rollback: series created or moved in it never were, nor recent reports counted or rollups written in it. */
   forgetAll(): void {
-    this.unsavedRecent.clear();
-    this.behindKnown = false;
+    this.details.forget();
     this.knownSeries.clear();
     this.keptRollups.clear();
     this.recentRows = undefined;
@@ -309,8 +274,6 @@ export class SqliteWriteOps implements WriteOps {
         continue;
       }
       insertRecent.run(seriesId, report.at, statusCode(report.status), report.latencyMs);
-      const key = seriesDayKey({ seriesId, day: dayOf(report.at) });
-      this.unsavedRecent.set(key, (this.unsavedRecent.get(key) ?? 0) + 1);
       stored.add(row);
     }
     if (this.recentRows !== undefined) this.recentRows += stored.size;
@@ -342,7 +305,7 @@ export class SqliteWriteOps implements WriteOps {
 
   /**
    * Saves the rollup rows; the detail only where the summary has it whole (a day recomputed or begun in
-   * this commit): an appended one has none here, and is brought up to date by `moveRecent`.
+   * this commit): an appended one has none here, and its day is listed for the catch-up.
    */
   async saveRollups(rows: ReadonlyArray<SeriesDayKey & { summary: DaySummary }>): Promise<void> {
     for (const row of rows) {
@@ -351,11 +314,9 @@ export class SqliteWriteOps implements WriteOps {
       this.writeRollup(saved, this.keptRollups.has(key));
       this.keptRollups.set(key, saved);
       const detail = detailRowFromSummary(row.seriesId, row.day, row.summary);
-      if (detail) this.statements.saveDetail.run(detail);
-      else this.behindDays.add(key);
+      if (detail) this.details.save(detail);
+      else this.details.list(row.seriesId, row.day);
     }
-    // The group commit saves every rollup it touched at once: from here on each day's count holds its reports.
-    this.unsavedRecent.clear();
   }
 
   /**
@@ -377,52 +338,5 @@ export class SqliteWriteOps implements WriteOps {
     ];
     if (kept && this.statements.updateRollup.run(...values).changes > 0) return;
     this.statements.saveRollup.run(...values);
-  }
-
-  /** The detail of every (series, day) with reports in `reports_recent`, caught up with them. */
-  private catchUpRecentDetail(): void {
-    const known = this.behindKnown;
-    // This transaction's recent reports whose rollups are not saved yet may be behind too.
-    const behind = (key: string): boolean => !known || this.behindDays.has(key) || this.unsavedRecent.has(key);
-    if (known && this.behindDays.size === 0 && this.unsavedRecent.size === 0) return;
-    // Sorted by series and instant: each (series, day) is one run of rows.
-    const rows = this.statements.recentReports.all();
-    let start = 0;
-    for (let end = 1; end <= rows.length; end++) {
-      const [seriesId, at] = rows[start] as RecentRow;
-      const next = rows[end];
-      if (next && next[0] === seriesId && dayOf(next[1]) === dayOf(at)) continue;
-      if (behind(seriesDayKey({ seriesId, day: dayOf(at) }))) {
-        const reports = rows
-          .slice(start, end)
-          .map(([, at, status, latencyMs]) => ({ at, status: statusFromCode(status), latencyMs }));
-        this.catchUpDayDetail(seriesId, dayOf(at), reports);
-      }
-      start = end;
-    }
-    this.behindDays.clear();
-    this.behindKnown = true;
-  }
-
-  /** One day's detail with its `recent` reports (sorted); read whole from the day's reports when the kept one falls short. */
-  private catchUpDayDetail(seriesId: number, day: number, recent: readonly Report[]): void {
-    const saved = this.statements.rollupCount.get(seriesId, day);
-    // A day begun in this transaction gets its detail whole when its rollup is saved.
-    if (saved === undefined) return;
-    const reportCount = saved + (this.unsavedRecent.get(seriesDayKey({ seriesId, day })) ?? 0);
-    const kept = this.statements.detail.get(seriesId, day);
-    if (kept?.report_count === reportCount) return;
-    let reports = kept ? recent.filter((r) => r.at > kept.through_at) : recent;
-    let detail = kept && catchUpDetail(keptDetailSummary(kept), reports, reportCount, this.staleAfterMs);
-    if (!detail) {
-      // No detail kept, or one that does not add up: the day's moved reports and the recent ones, whole.
-      const moved = this.statements.dayReports.all(seriesId, day * DAY_MS, (day + 1) * DAY_MS).map(reportFromRow);
-      reports = [...moved, ...recent].sort((a, b) => a.at - b.at);
-      detail = catchUpDetail(undefined, reports, reportCount, this.staleAfterMs);
-    }
-    const through = reports[reports.length - 1];
-    // Null: some of the day's reports are gone (retention), and its detail cannot be known.
-    if (detail && through) this.statements.saveDetail.run(detailRow(seriesId, day, through, reportCount, detail));
-    else this.statements.deleteDetail.run(seriesId, day);
   }
 }

@@ -20,6 +20,8 @@ export interface SqliteWriterSettings {
 export interface SqliteWriter extends StatementWriter {
   /** A bucket was deleted: the series the writer kept there are gone. */
   forgetBucket(bucketId: string): void;
+  /** Catches up the detail of every listed rollup now; answers how many. */
+  catchUpDetail(): Promise<number>;
   /** Whether it still takes writes (without it, nothing can be stored). */
   readonly running: boolean;
   /** Closes its connection once the writes sent before are done. */
