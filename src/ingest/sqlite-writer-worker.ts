@@ -28,11 +28,18 @@ const IDLE_SESSION_MS = 10_000;
 // Statements routed here (purges, rebuilds) that may change `daily_rollups`.
 const WRITES_ROLLUPS = /^\s*(with|insert|update|delete|replace|drop|alter)\b[^]*\bdaily_rollups\b/i;
 
+// The writer's page cache, in KiB (SQLite's default is 2 MiB). At a million series a group commit of 1 000
+// entries touches pages of the rollups, the series index and the raw reports for each, far more than 2 MiB
+// hold: with the default (and with 16 MiB) the writer fell behind the fleet, with 32 it held the rate
+// (BENCHMARKS.md, session 27). It grows only as far as the store's pages are used.
+const WRITER_CACHE_KIB = 32 * 1024;
+
 const { path, staleAfterMs, busyTimeoutMs } = workerData as WriterSettings;
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 
 const sqlite = openSqliteConnection(path, busyTimeoutMs);
+sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
 const beginImmediate = sqlite.prepare('begin immediate');
 // Prepared on the first group commit: a store opened at an older migration (tests) has plain writes only.
 let groupOps: SqliteWriteOps | undefined;
