@@ -28,18 +28,21 @@ const IDLE_SESSION_MS = 10_000;
 // Statements routed here (purges, rebuilds) that may change `daily_rollups`.
 const WRITES_ROLLUPS = /^\s*(with|insert|update|delete|replace|drop|alter)\b[^]*\bdaily_rollups\b/i;
 
-// The writer's page cache, in KiB (SQLite's default is 2 MiB). At a million series a group commit of 1 000
-// entries touches pages of the rollups, the series index and the raw reports for each, far more than 2 MiB
-// hold: with the default (and with 16 MiB) the writer fell behind the fleet, with 32 it held the rate
-// (BENCHMARKS.md, session 27). It grows only as far as the store's pages are used.
-const WRITER_CACHE_KIB = 32 * 1024;
+// The writer's page cache: a 32nd of the file, from SQLite's default 2 MiB up to 32 MiB. At a million
+// series (a 1.8 GB file) a group commit of 1 000 entries touches pages of the rollups, the series index and
+// the raw reports for each, far more than 2 MiB hold: with 2 (and 16) the writer fell behind the fleet, with
+// 32 it held the rate (BENCHMARKS.md, session 27). A small store keeps the default, and the memory.
+const MIN_CACHE_KIB = 2 * 1024;
+const MAX_CACHE_KIB = 32 * 1024;
+const CACHE_SIZED_EVERY_MS = 60_000;
 
 const { path, staleAfterMs, busyTimeoutMs } = workerData as WriterSettings;
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 
 const sqlite = openSqliteConnection(path, busyTimeoutMs);
-sqlite.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
+sizePageCache();
+setInterval(sizePageCache, CACHE_SIZED_EVERY_MS).unref();
 const beginImmediate = sqlite.prepare('begin immediate');
 // Prepared on the first group commit: a store opened at an older migration (tests) has plain writes only.
 let groupOps: SqliteWriteOps | undefined;
@@ -51,6 +54,15 @@ let active: number | undefined;
 let idle: NodeJS.Timeout | undefined;
 const abandoned = new Set<number>();
 let draining = false;
+
+/** Sets the page cache for the file's size now (the pragma holds no lock; it may run inside a transaction). */
+function sizePageCache(): void {
+  if (!sqlite.open) return;
+  const fileBytes =
+    (sqlite.pragma('page_count', { simple: true }) as number) * (sqlite.pragma('page_size', { simple: true }) as number);
+  const kib = Math.min(MAX_CACHE_KIB, Math.max(MIN_CACHE_KIB, Math.round(fileBytes / 32 / 1024)));
+  sqlite.pragma(`cache_size = -${kib}`);
+}
 
 const sessionOf = (request: WriterRequest): number | undefined => ('session' in request ? request.session : undefined);
 
