@@ -20,11 +20,10 @@ const isoList = (intervals: Array<{ from: number; to: number }>) =>
  */
 function bruteForce(definition: RecurrenceDefinition, from: number, to: number): Array<{ from: number; to: number }> {
   const { count, ...options } = RRule.parseString(definition.rrule);
-  const rule = new RRule({
-    ...options,
-    dtstart: new Date(definition.start),
-    until: definition.until === null ? null : new Date(definition.until),
-  });
+  // UNTIL applied here, not by rrule.js: it stops at the first occurrence of a period past UNTIL, before
+  // earlier ones of that period (BYMINUTE=45,15 with UNTIL at :15 of the first hour gave nothing).
+  const rule = new RRule({ ...options, dtstart: new Date(definition.start), until: null });
+  const { until } = definition;
   const durationMs = definition.durationMinutes * MINUTE_MS;
   // Unsorted lists make rrule.js stop at the first occurrence of a period past `to`, before earlier ones of that period.
   const periodDays: Record<number, number> = { [RRule.YEARLY]: 366, [RRule.MONTHLY]: 31, [RRule.WEEKLY]: 7 };
@@ -33,6 +32,7 @@ function bruteForce(definition: RecurrenceDefinition, from: number, to: number):
     .between(new Date(definition.start), new Date(to + margin), true)
     .map((d) => d.getTime())
     .sort((a, b) => a - b)
+    .filter((s) => until === null || s <= until)
     .slice(0, count ?? Infinity)
     .filter((s) => s + durationMs > from && s < to)
     .map((s) => ({ from: s, to: s + durationMs }));
