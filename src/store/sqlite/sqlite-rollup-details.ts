@@ -9,7 +9,7 @@ import { detailRow, keptDetailSummary, reportFromRow } from '../rollup-rows.js';
  * minute per series, five reports at a time instead of one. Readers add the reports after the kept detail
  * themselves, so a detail minutes behind costs them a few rows, not a wrong answer.
  */
-export const DETAIL_PASS_MS = 5 * 60_000;
+const DETAIL_PASS_MS = 5 * 60_000;
 // Days caught up per group commit at most (≈ 15 µs each): a pass of a million days is spread over many.
 const DAYS_PER_STEP = 5_000;
 const MAX_BITMAP_BYTES = 2 ** 24;
@@ -24,6 +24,9 @@ interface ListedBits {
   bits: Uint8Array;
   count: number;
 }
+
+/** Where a series id's bit is in a day's `ListedBits`. */
+const bitOf = (seriesId: number) => ({ byte: Math.floor(seriesId / 8), bit: 1 << (seriesId % 8) });
 
 /**
  * The detail of the daily rollups (down spans, latency sketch) as the
@@ -92,8 +95,7 @@ export class SqliteRollupDetails {
   /** Lists a day whose rollup a group commit appended to: its detail is now behind. */
   list(seriesId: number, day: number): void {
     const listed = this.listed.get(day);
-    const byte = Math.floor(seriesId / 8);
-    const bit = 1 << (seriesId % 8);
+    const { byte, bit } = bitOf(seriesId);
     if (listed && byte < listed.bits.length && (listed.bits[byte] as number) & bit) return;
     this.statements.list.run(seriesId, day);
     // Ids past this are listed without a bit (each listing asks the table): no bitmap of hundreds of MB.
@@ -166,8 +168,7 @@ export class SqliteRollupDetails {
 
   private unlistBit(seriesId: number, day: number): void {
     const listed = this.listed.get(day);
-    const byte = Math.floor(seriesId / 8);
-    const bit = 1 << (seriesId % 8);
+    const { byte, bit } = bitOf(seriesId);
     if (!listed || byte >= listed.bits.length || !((listed.bits[byte] as number) & bit)) return;
     listed.bits[byte] = (listed.bits[byte] as number) & ~bit;
     // A day none of whose series is listed any more (yesterday, once caught up) gives its bits back.
