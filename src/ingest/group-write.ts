@@ -35,6 +35,7 @@ export interface GroupWrite {
 export const MAX_GROUP_REPORTS = 10_000;
 
 export const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
+const sameReport = (a: NewReport, b: NewReport): boolean => a.at === b.at && a.nodeId === b.nodeId && a.bucketId === b.bucketId;
 
 /** The nodes a batch writes for: its signer's and its reports'. */
 export const nodesOf = (batch: GroupBatch): Set<string> =>
@@ -70,20 +71,17 @@ export async function writeGroup(ops: WriteOps, group: readonly GroupBatch[], st
     if (!moved[i]) replayed.add(index);
   });
   const stored = group.map((batch) => new Uint8Array(batch.reports.length));
-  const seen = new Set<string>();
-  const unique: Array<{ report: NewReport; batch: number; index: number }> = [];
+  const all: Array<{ report: NewReport; batch: number; index: number }> = [];
   group.forEach((batch, b) => {
     if (replayed.has(b) || refused.has(b)) return;
     batch.reports.forEach((report, index) => {
-      if (goneBuckets.has(report.bucketId)) return;
-      const key = reportKey(report);
-      if (seen.has(key)) return;
-      seen.add(key);
-      unique.push({ report, batch: b, index });
+      if (!goneBuckets.has(report.bucketId)) all.push({ report, batch: b, index });
     });
   });
-  // One order for every writer (series, then instant), which the store's statements keep.
-  unique.sort(({ report: a }, { report: b }) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
+  // One order for every writer (series, then instant), which the store's statements keep. The sort is
+  // stable: of repeats, now side by side, the first is the earliest batch's, and the one kept.
+  all.sort(({ report: a }, { report: b }) => compare(a.bucketId, b.bucketId) || compare(a.nodeId, b.nodeId) || a.at - b.at);
+  const unique = all.filter(({ report }, i) => i === 0 || !sameReport(report, (all[i - 1] as (typeof all)[number]).report));
   const writer = new ReportWriter(ops, staleAfterMs);
   const inserted = new Set(unique.length > 0 ? await writer.write(unique.map((u) => u.report)) : []);
   for (const { report, batch, index } of unique) if (inserted.has(report)) (stored[batch] as Uint8Array)[index] = 1;

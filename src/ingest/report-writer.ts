@@ -1,6 +1,6 @@
 import { appendReportsInPlace, summarizeDay, type DaySummary } from '../stats/day-summary.js';
 import type { NodeStatus, Report } from '../stats/node-status.js';
-import { groupBySeriesDay, type SeriesDayKey, type SeriesReport, type WriteOps } from '../store/write-ops.js';
+import { groupBySeriesDay, type SeriesDayKey, type SeriesReport, type SeriesRow, type WriteOps } from '../store/write-ops.js';
 
 /** A report as it enters the store. */
 export interface NewReport {
@@ -12,6 +12,7 @@ export interface NewReport {
 }
 
 const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
+const sameSeries = (a: NewReport, b: NewReport): boolean => a.bucketId === b.bucketId && a.nodeId === b.nodeId;
 
 /**
  * The work of one ingest transaction: raw reports inserted, their series
@@ -32,30 +33,38 @@ export class ReportWriter {
   /** Stores reports sorted by (bucket, node, at) without repeats; returns those that were new. */
   async write(reports: NewReport[]): Promise<NewReport[]> {
     const seriesIds = await this.findSeries(reports);
-    const bySeriesAt = new Map<string, NewReport>();
-    const rows = reports.map((r) => {
-      const seriesId = seriesIds.get(pairKey(r.bucketId, r.nodeId)) as number;
-      bySeriesAt.set(`${seriesId}/${r.at}`, r);
-      return { seriesId, report: { at: r.at, status: r.status, latencyMs: r.latencyMs } };
+    const rows: SeriesReport[] = [];
+    let run = -1;
+    reports.forEach((r, i) => {
+      if (i === 0 || !sameSeries(r, reports[i - 1] as NewReport)) run++;
+      rows.push({ seriesId: seriesIds[run] as number, report: { at: r.at, status: r.status, latencyMs: r.latencyMs } });
     });
     const inserted = await this.ops.insertReports(rows);
     await this.updateRollups(inserted);
-    return inserted.map(({ seriesId, report }) => bySeriesAt.get(`${seriesId}/${report.at}`) as NewReport);
+    // `inserted` holds objects of `rows`, in their order: paired back with one walk.
+    const stored: NewReport[] = [];
+    let i = 0;
+    for (const row of inserted) {
+      while (rows[i] !== row) if (++i >= rows.length) throw new Error('insertReports answered a row it was not given');
+      stored.push(reports[i] as NewReport);
+    }
+    return stored;
   }
 
-  /** The series of every (node, bucket) in the batch, with `first_at` moved back where the batch starts earlier. */
-  private async findSeries(reports: NewReport[]): Promise<Map<string, number>> {
-    const earliest = new Map<string, NewReport>();
-    for (const r of reports) {
-      const key = pairKey(r.bucketId, r.nodeId);
-      const seen = earliest.get(key);
-      if (!seen || r.at < seen.at) earliest.set(key, r);
+  /**
+   * The series id of each run of one (bucket, node) in the sorted batch, with `first_at` moved back where
+   * the batch starts earlier. The first report of a run is its earliest: keys are built per series, not per report.
+   */
+  private async findSeries(reports: NewReport[]): Promise<number[]> {
+    const firsts = reports.filter((r, i) => i === 0 || !sameSeries(r, reports[i - 1] as NewReport));
+    const stored = new Map<string, SeriesRow>();
+    for (const row of await this.ops.series(firsts.map((r) => ({ bucketId: r.bucketId, nodeId: r.nodeId, firstAt: r.at })))) {
+      stored.set(pairKey(row.bucketId, row.nodeId), row);
     }
-    const wanted = [...earliest.values()].map((r) => ({ bucketId: r.bucketId, nodeId: r.nodeId, firstAt: r.at }));
-    const ids = new Map<string, number>();
-    for (const row of await this.ops.series(wanted)) {
-      const first = earliest.get(pairKey(row.bucketId, row.nodeId)) as NewReport;
-      ids.set(pairKey(row.bucketId, row.nodeId), row.id);
+    const ids: number[] = [];
+    for (const first of firsts) {
+      const row = stored.get(pairKey(first.bucketId, first.nodeId)) as SeriesRow;
+      ids.push(row.id);
       if (first.at < row.firstAt) {
         await this.ops.moveFirstAt(row.id, first.at);
         this.timelineMovedBuckets.add(row.bucketId);

@@ -53,7 +53,10 @@ export interface WriteOps {
    */
   series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]>;
   moveFirstAt(seriesId: number, firstAt: number): Promise<void>;
-  /** Inserts reports, skipping repeats of a stored (series, at); answers the new ones. */
+  /**
+   * Inserts reports, skipping repeats of a stored (series, at); answers the new ones: the very objects given,
+   * in the order given (the caller pairs them back with its own by identity, not by a key per report).
+   */
   insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]>;
   /** The stored rollups of `keys`, by `seriesDayKey`: decoded for this call, so the caller may change them. */
   rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>>;

@@ -103,13 +103,15 @@ export class PostgresWriteOps implements WriteOps {
 
   async insertReports(reports: readonly SeriesReport[]): Promise<SeriesReport[]> {
     if (reports.length === 0) return [];
-    const { rows } = await sql<{ series_id: number; at: number; status: number; latency_ms: number | null }>`
+    const { rows } = await sql<{ series_id: number; at: number }>`
       insert into reports (series_id, at, status, latency_ms)
       select * from unnest(${reports.map((r) => r.seriesId)}::bigint[], ${reports.map((r) => r.report.at)}::bigint[],
         ${reports.map((r) => statusCode(r.report.status))}::smallint[], ${reports.map((r) => r.report.latencyMs)}::double precision[])
       on conflict (series_id, at) do nothing
-      returning series_id, at, status, latency_ms`.execute(this.trx);
-    return rows.map((row) => ({ seriesId: row.series_id, report: reportFromRow(row) }));
+      returning series_id, at`.execute(this.trx);
+    // RETURNING promises no order: the given rows, in theirs, that were inserted.
+    const inserted = new Set(rows.map((row) => `${row.series_id}/${row.at}`));
+    return reports.filter((r) => inserted.has(`${r.seriesId}/${r.report.at}`));
   }
 
   async rollups(keys: readonly SeriesDayKey[]): Promise<Map<string, DaySummary>> {

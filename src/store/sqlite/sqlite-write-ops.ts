@@ -268,7 +268,9 @@ export class SqliteWriteOps implements WriteOps {
     const stored = new Set<SeriesReport>();
     for (const row of reports) {
       const { seriesId, report } = row;
-      const lastAt = lastAtOfDay.get(seriesId, dayOf(report.at));
+      const day = dayOf(report.at);
+      // The kept row is the stored one (this connection alone writes rollups): no lookup for a live series.
+      const lastAt = this.keptRollups.peek(seriesDayKey({ seriesId, day }))?.last_at ?? lastAtOfDay.get(seriesId, day);
       if (lastAt !== undefined && report.at <= lastAt) {
         older.push(row);
         continue;
