@@ -107,7 +107,13 @@ export class BucketStore {
     const unknown = bucketIds.filter((id) => !found.has(id));
     if (unknown.length === 0) return found;
     const started = this.byId.begin();
-    const rows = await this.db.selectFrom('buckets').selectAll().where('id', 'in', unknown).execute();
+    // On PostgreSQL one array parameter: an IN list of a node's 1 000 buckets was 1 000 parameters to parse
+    // and plan for every request (a fifth of PostgreSQL's busy time at a million series).
+    const rows = await this.db
+      .selectFrom('buckets')
+      .selectAll()
+      .where((eb) => (isPostgres(this.db) ? sql<boolean>`id = any(${unknown}::text[])` : eb('id', 'in', unknown)))
+      .execute();
     for (const row of rows) {
       this.byId.keep(row.id, row, started);
       found.add(row.id);
