@@ -1,5 +1,5 @@
 import type { ReplayGuard } from './replay-guard.js';
-import { ReportWriter, type NewReport } from './report-writer.js';
+import { ReportWriter, sameSeries, type NewReport } from './report-writer.js';
 import type { WriteOps } from '../store/write-ops.js';
 
 /** One caller's reports in a group commit, with its signed request's guard if any. */
@@ -34,8 +34,8 @@ export interface GroupWrite {
 // and the SQLite writer thread's run of queued groups).
 export const MAX_GROUP_REPORTS = 10_000;
 
-export const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
-const sameReport = (a: NewReport, b: NewReport): boolean => a.at === b.at && a.nodeId === b.nodeId && a.bucketId === b.bucketId;
+const reportKey = (r: NewReport): string => `${r.bucketId}/${r.nodeId}/${r.at}`;
+const sameReport = (a: NewReport, b: NewReport): boolean => a.at === b.at && sameSeries(a, b);
 
 /** The nodes a batch writes for: its signer's and its reports'. */
 export const nodesOf = (batch: GroupBatch): Set<string> =>

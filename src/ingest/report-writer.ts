@@ -11,8 +11,7 @@ export interface NewReport {
   latencyMs: number | null;
 }
 
-const pairKey = (bucketId: string, nodeId: string): string => `${bucketId}/${nodeId}`;
-const sameSeries = (a: NewReport, b: NewReport): boolean => a.bucketId === b.bucketId && a.nodeId === b.nodeId;
+export const sameSeries = (a: NewReport, b: NewReport): boolean => a.bucketId === b.bucketId && a.nodeId === b.nodeId;
 
 /**
  * The work of one ingest transaction: raw reports inserted, their series
@@ -53,24 +52,20 @@ export class ReportWriter {
 
   /**
    * The series id of each run of one (bucket, node) in the sorted batch, with `first_at` moved back where
-   * the batch starts earlier. The first report of a run is its earliest: keys are built per series, not per report.
+   * the batch starts earlier. The first report of a run is its earliest.
    */
   private async findSeries(reports: NewReport[]): Promise<number[]> {
     const firsts = reports.filter((r, i) => i === 0 || !sameSeries(r, reports[i - 1] as NewReport));
-    const stored = new Map<string, SeriesRow>();
-    for (const row of await this.ops.series(firsts.map((r) => ({ bucketId: r.bucketId, nodeId: r.nodeId, firstAt: r.at })))) {
-      stored.set(pairKey(row.bucketId, row.nodeId), row);
-    }
-    const ids: number[] = [];
-    for (const first of firsts) {
-      const row = stored.get(pairKey(first.bucketId, first.nodeId)) as SeriesRow;
-      ids.push(row.id);
-      if (first.at < row.firstAt) {
-        await this.ops.moveFirstAt(row.id, first.at);
+    const rows = await this.ops.series(firsts.map((r) => ({ bucketId: r.bucketId, nodeId: r.nodeId, firstAt: r.at })));
+    // One row per series wanted, in the order wanted (`WriteOps.series`): paired by place, not by a key.
+    for (const [i, { at }] of firsts.entries()) {
+      const row = rows[i] as SeriesRow;
+      if (at < row.firstAt) {
+        await this.ops.moveFirstAt(row.id, at);
         this.timelineMovedBuckets.add(row.bucketId);
       }
     }
-    return ids;
+    return rows.map((row) => row.id);
   }
 
   /**

@@ -49,7 +49,7 @@ export interface WriteOps {
   advanceGuards(guards: readonly NodeTimestamp[]): Promise<boolean[]>;
   /**
    * Finds or creates the series of each pair (a new one starts at `firstAt`).
-   * Answers the stored rows as they were before this batch.
+   * Answers the stored rows as they were before this batch, one per pair, in the order wanted.
    */
   series(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<SeriesRow[]>;
   moveFirstAt(seriesId: number, firstAt: number): Promise<void>;

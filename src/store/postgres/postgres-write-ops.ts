@@ -70,7 +70,11 @@ export class PostgresWriteOps implements WriteOps {
         on conflict (bucket_id, node_id) do nothing`.execute(this.trx);
       for (const [key, row] of await this.findSeries(missing)) found.set(key, row);
     }
-    return wanted.flatMap((w) => found.get(pairKey(w.bucketId, w.nodeId)) ?? []);
+    return wanted.map((w) => {
+      const row = found.get(pairKey(w.bucketId, w.nodeId));
+      if (!row) throw new Error(`the series of node ${w.nodeId} in bucket ${w.bucketId} was neither found nor created`);
+      return row;
+    });
   }
 
   private async findSeries(wanted: ReadonlyArray<Omit<SeriesRow, 'id'>>): Promise<Map<string, SeriesRow>> {
